@@ -1,0 +1,13 @@
+package dev.cryo.store;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/** Random-access reader of one blob; every byte returned has been checked against its hash. */
+public interface BlobReader {
+
+    long size();
+
+    /** Fills {@code dst} from its position to its limit with the blob's bytes starting at {@code offset}. */
+    void read(long offset, ByteBuffer dst) throws IOException;
+}

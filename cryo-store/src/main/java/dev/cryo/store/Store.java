@@ -1,0 +1,44 @@
+package dev.cryo.store;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A checkpoint store in one directory: the engine's only way to persist or load a checkpoint.
+ *
+ * <p>Contract (design.md §1 "Store"): the directory is created 0700 and every file 0600; nothing is
+ * modified in place (write to tmp/, fsync, rename, fsync the directory), so a crash at any instant
+ * leaves a valid store; every byte read back is checked against a hash.
+ *
+ * <p>A checkpoint is opaque metadata bytes (the serialized image, owned by cryo-image) plus named
+ * blobs of page-aligned data (process memory, file contents). The store knows nothing of processes.
+ */
+public interface Store extends Closeable {
+
+    /** Opens the store at {@code dir}, creating it (0700) if absent. */
+    static Store open(Path dir) throws IOException {
+        return StoreFactory.open(dir);
+    }
+
+    Path directory();
+
+    /** Starts writing a new checkpoint. Nothing is visible until {@link CheckpointWriter#commit}. */
+    CheckpointWriter begin() throws IOException;
+
+    /**
+     * Opens a checkpoint by full id, unambiguous id prefix, or name (the newest checkpoint carrying that
+     * name label). Throws {@link StoreException} with a one-line message when unknown or ambiguous.
+     */
+    CheckpointReader open(String ref) throws IOException;
+
+    /** All checkpoints, oldest first. */
+    List<CheckpointInfo> list() throws IOException;
+
+    /** Removes a checkpoint (full id); never breaks another checkpoint. */
+    void remove(String id) throws IOException;
+
+    /** Recomputes hashes (or only checks structure when quick); ref null means the whole store. */
+    VerifyReport verify(String ref, boolean quick) throws IOException;
+}
