@@ -1,0 +1,128 @@
+package dev.cryo.engine.freeze;
+
+import dev.cryo.engine.EngineException;
+import dev.cryo.linux.errno.ErrnoException;
+import dev.cryo.linux.errno.NoSuchProcessException;
+import dev.cryo.linux.ptrace.Ptrace;
+import dev.cryo.linux.ptrace.UserRegs;
+import dev.cryo.linux.ptrace.Wait;
+import dev.cryo.linux.ptrace.WaitStatus;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Stops every thread of a process in a ptrace stop (PTRACE_SEIZE + PTRACE_INTERRUPT), and lets them go
+ * again exactly as they were. Threads created while seizing are caught by TRACECLONE; the task list is
+ * read again until it is stable. Runs on the process's {@link Tracer} thread.
+ */
+public final class ProcessFreezer {
+    private static final long OPTIONS = Ptrace.O_TRACESYSGOOD | Ptrace.O_TRACECLONE;
+
+    private final int pid;
+    private final List<Integer> seized = new ArrayList<>();
+
+    public ProcessFreezer(int pid) {
+        this.pid = pid;
+    }
+
+    public FrozenProcess freeze() throws EngineException, IOException {
+        Map<Integer, UserRegs> regs = new LinkedHashMap<>();
+        for (int round = 0; ; round++) {
+            List<Integer> tids = tasks();
+            boolean added = false;
+            for (int tid : tids) {
+                if (seized.contains(tid)) continue;
+                try {
+                    Ptrace.seize(tid, OPTIONS);
+                } catch (NoSuchProcessException gone) {
+                    continue; // the thread exited between listing and seizing
+                } catch (ErrnoException e) {
+                    if (tid == pid && e.code() == dev.cryo.linux.errno.Errno.EPERM) {
+                        throw new EngineException("checkpoint: pid " + pid + ": cannot trace it (" + e.getMessage()
+                                + "; is it already traced by a debugger or another cryo?)");
+                    }
+                    throw e;
+                }
+                seized.add(tid);
+                Ptrace.interrupt(tid);
+                added = true;
+            }
+            for (int tid : seized) {
+                if (!regs.containsKey(tid)) {
+                    awaitInterruptStop(tid);
+                    regs.put(tid, Ptrace.getRegs(tid));
+                }
+            }
+            if (!added && round > 0) break;
+            if (round > 100) throw new EngineException("checkpoint: pid " + pid + ": threads keep appearing");
+        }
+        seized.removeIf(t -> !regs.containsKey(t));
+        return new FrozenProcess(pid, List.copyOf(seized), regs);
+    }
+
+    private void awaitInterruptStop(int tid) throws IOException {
+        for (;;) {
+            WaitStatus st = Wait.waitpid(tid, Wait.WALL);
+            if (st.gone()) throw new NoSuchProcessException("thread " + tid + " exited while freezing");
+            if (st.event() == Ptrace.EVENT_STOP) return;
+            if (st.event() == Ptrace.EVENT_CLONE) {
+                // a thread being born: it is auto-attached and will report its own stop; keep this one going
+                int child = (int) Ptrace.eventMessage(tid);
+                if (!seized.contains(child)) seized.add(child);
+                Ptrace.cont(tid, 0);
+                continue;
+            }
+            if (st.stopped()) {
+                // a signal arrived before our interrupt: deliver it on resume, keep waiting for the interrupt
+                Ptrace.cont(tid, st.stopSignal() == (dev.cryo.linux.process.Signals.SIGTRAP | 0x80) ? 0 : st.stopSignal());
+            }
+        }
+    }
+
+    /** Lets every seized thread go, with the registers it had when it was stopped. */
+    public void thaw(FrozenProcess frozen) {
+        for (int tid : seized) {
+            try {
+                UserRegs r = frozen == null ? null : frozen.registers().get(tid);
+                if (r != null) Ptrace.setRegs(tid, r);
+                Ptrace.detach(tid, 0);
+            } catch (IOException ignored) {
+                // the thread is gone: nothing to resume
+            }
+        }
+        seized.clear();
+    }
+
+    /** Detaches from threads that have been killed, consuming their exit reports. */
+    public void release() {
+        for (int tid : seized) {
+            try {
+                Wait.waitpid(tid, Wait.WALL | Wait.WNOHANG);
+            } catch (IOException ignored) {
+                // already reaped
+            }
+        }
+        seized.clear();
+    }
+
+    public List<Integer> tasks() throws IOException {
+        List<Integer> tids = new ArrayList<>();
+        try (DirectoryStream<Path> dir = Files.newDirectoryStream(Path.of("/proc/" + pid + "/task"))) {
+            for (Path p : dir) tids.add(Integer.parseInt(p.getFileName().toString()));
+        } catch (NoSuchFileException e) {
+            throw new NoSuchProcessException("pid " + pid);
+        }
+        tids.sort(null);
+        // the main thread first: it is the one we inject into
+        if (tids.remove(Integer.valueOf(pid))) tids.addFirst(pid);
+        return tids;
+    }
+}

@@ -1,0 +1,180 @@
+package dev.cryo.engine.memory;
+
+import dev.cryo.engine.DumpSession;
+import dev.cryo.image.mm.VmaEntry;
+import dev.cryo.image.mm.VmaKind;
+import dev.cryo.linux.mem.NativeBuffer;
+import dev.cryo.linux.mem.Pagemap;
+import dev.cryo.linux.mem.ProcMem;
+import dev.cryo.linux.proc.MapsEntry;
+import dev.cryo.store.BlobWriter;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Memory areas and their contents.
+ *
+ * <p>Dump: the layout from /proc/PID/maps; which pages hold data of the process's own from
+ * /proc/PID/pagemap (anonymous pages present or swapped; in private file mappings only the pages that
+ * were copied on write, the rest is the file); contents read with process_vm_readv in batches of up to
+ * 1024 ranges straight into one reused native buffer, and streamed into the process's memory blob.
+ */
+public final class MemoryHandler {
+    private static final int PAGE = NativeBuffer.PAGE;
+    /** Copy buffer: large enough that a syscall moves many MiB, small enough to stay in cache-friendly reuse. */
+    static final int BUFFER_SIZE = 16 << 20;
+
+    private final NativeBuffer buffer;
+
+    public MemoryHandler(NativeBuffer buffer) {
+        this.buffer = buffer;
+    }
+
+    /** The areas with their dumped page runs; the pages themselves go to {@code blob}. */
+    public List<VmaEntry> dump(DumpSession s, BlobWriter blob) throws IOException {
+        List<VmaEntry> out = new ArrayList<>();
+        RunCollector runs = new RunCollector();
+        long blobOffset = 0;
+        try (Pagemap pagemap = new Pagemap(s.pid())) {
+            for (MapsEntry m : s.maps()) {
+                VmaKind kind = VmaClassifier.classify(s.pid(), m);
+                if (kind == null) continue;
+                long first = runs.pages();
+                long[] pageRuns = switch (kind) {
+                    case ANONYMOUS, FILE_PRIVATE -> runs.collect(pagemap, m, kind == VmaKind.FILE_PRIVATE);
+                    case DELETED_FILE_PRIVATE -> runs.all(m); // the file is gone after a restore: keep everything
+                    default -> new long[0];
+                };
+                out.add(new VmaEntry(m.start(), m.end(), VmaClassifier.prot(m), VmaClassifier.flags(m, kind),
+                        m.offset(), m.path(), kind, pageRuns, blobOffset));
+                blobOffset += (runs.pages() - first) * PAGE;
+            }
+        }
+        copy(s, runs, blob);
+        return out;
+    }
+
+    /** Reads the collected ranges into the buffer batch by batch and hands each batch to the blob. */
+    private void copy(DumpSession s, RunCollector runs, BlobWriter blob) throws IOException {
+        long[] addrs = runs.addresses(), lens = runs.lengths();
+        int n = runs.count();
+        int i = 0;
+        long split = 0; // bytes of range i already copied in an earlier batch
+        ProcMem procMem = null;
+        try {
+            while (i < n) {
+                // fill the buffer with whole ranges (the last one possibly cut at the buffer's end)
+                int from = i;
+                long filled = 0;
+                long[] batchAddrs = new long[Math.min(n - i, 4096)];
+                long[] batchLens = new long[batchAddrs.length];
+                int k = 0;
+                while (i < n && k < batchAddrs.length && filled < BUFFER_SIZE) {
+                    long a = addrs[i] + split, l = Math.min(lens[i] - split, BUFFER_SIZE - filled);
+                    batchAddrs[k] = a;
+                    batchLens[k++] = l;
+                    filled += l;
+                    if (split + l == lens[i]) {
+                        i++;
+                        split = 0;
+                    } else {
+                        split += l;
+                    }
+                }
+                long done = 0;
+                int at = 0;
+                while (at < k) {
+                    long got = s.memory().read(batchAddrs, batchLens, at, k, buffer, done);
+                    done += got;
+                    // skip over the ranges fully read
+                    long left = got;
+                    while (at < k && left >= batchLens[at]) {
+                        left -= batchLens[at];
+                        at++;
+                    }
+                    if (at < k) {
+                        // range `at` (from `left` on) is not readable by process_vm_readv: PROT_NONE, or past
+                        // the end of a file. /proc/PID/mem reads what can be read; the rest stays zero.
+                        if (procMem == null) procMem = new ProcMem(s.pid(), false);
+                        long a = batchAddrs[at] + left, l = batchLens[at] - left;
+                        for (long off = 0; off < l; off += PAGE) {
+                            ByteBuffer page = buffer.view(done + off, PAGE);
+                            if (!procMem.read(a + off, page)) {
+                                buffer.view(done + off, PAGE).put(ZERO_PAGE.duplicate());
+                            }
+                        }
+                        done += l;
+                        at++;
+                    }
+                }
+                blob.write(buffer.view(0, (int) filled));
+            }
+        } finally {
+            if (procMem != null) procMem.close();
+        }
+    }
+
+    private static final ByteBuffer ZERO_PAGE = ByteBuffer.allocateDirect(PAGE);
+
+    /** Accumulates the dumped ranges of all areas, merged where adjacent. */
+    static final class RunCollector {
+        private long[] addrs = new long[1024], lens = new long[1024];
+        private int count;
+        private long pages;
+
+        int count() { return count; }
+        long[] addresses() { return addrs; }
+        long[] lengths() { return lens; }
+        long pages() { return pages; }
+
+        long[] all(MapsEntry m) {
+            add(m.start(), m.length());
+            return new long[] {0, m.length() / PAGE};
+        }
+
+        /** The pages of {@code m} that hold the process's own data, as (page index, count) pairs. */
+        long[] collect(Pagemap pagemap, MapsEntry m, boolean fileBacked) throws IOException {
+            List<long[]> local = new ArrayList<>();
+            long[] run = {-1, 0};
+            pagemap.scan(m.start(), m.end(), (addr, e) -> {
+                boolean data = (e & Pagemap.SWAPPED) != 0
+                        || ((e & Pagemap.PRESENT) != 0 && (!fileBacked || (e & Pagemap.FILE_OR_SHARED) == 0));
+                long index = (addr - m.start()) / PAGE;
+                if (data) {
+                    if (run[0] >= 0 && run[0] + run[1] == index) {
+                        run[1]++;
+                    } else {
+                        if (run[0] >= 0) local.add(run.clone());
+                        run[0] = index;
+                        run[1] = 1;
+                    }
+                }
+            });
+            if (run[0] >= 0) local.add(run.clone());
+            long[] out = new long[local.size() * 2];
+            for (int i = 0; i < local.size(); i++) {
+                out[2 * i] = local.get(i)[0];
+                out[2 * i + 1] = local.get(i)[1];
+                add(m.start() + local.get(i)[0] * PAGE, local.get(i)[1] * PAGE);
+            }
+            return out;
+        }
+
+        private void add(long addr, long len) {
+            pages += len / PAGE;
+            if (count > 0 && addrs[count - 1] + lens[count - 1] == addr) {
+                lens[count - 1] += len;
+                return;
+            }
+            if (count == addrs.length) {
+                addrs = java.util.Arrays.copyOf(addrs, count * 2);
+                lens = java.util.Arrays.copyOf(lens, count * 2);
+            }
+            addrs[count] = addr;
+            lens[count++] = len;
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package dev.cryo.engine.memory;
+
+import dev.cryo.engine.UnsupportedResourceException;
+import dev.cryo.image.mm.VmaKind;
+import dev.cryo.linux.proc.MapsEntry;
+
+/** Decides how each memory area is dumped and restored, and refuses the ones Cryo cannot handle yet. */
+final class VmaClassifier {
+    static final int PROT_READ = 1, PROT_WRITE = 2, PROT_EXEC = 4;
+    static final int MAP_SHARED = 0x01, MAP_PRIVATE = 0x02, MAP_ANONYMOUS = 0x20, MAP_GROWSDOWN = 0x100;
+
+    private VmaClassifier() {}
+
+    /** Null for areas that are not part of a checkpoint at all ([vsyscall]). */
+    static VmaKind classify(int pid, MapsEntry m) throws UnsupportedResourceException {
+        String path = m.path();
+        if (path.equals("[vsyscall]")) return null;
+        if (path.equals("[vdso]")) return VmaKind.VDSO;
+        if (path.startsWith("[vvar")) return VmaKind.VVAR;
+        if (m.shared()) {
+            if (!m.isFile() || m.deleted() || path.startsWith("/dev/zero") || path.startsWith("/SYSV")) {
+                throw new UnsupportedResourceException(pid, "memory area " + describe(m),
+                        "shared anonymous memory (MAP_SHARED|MAP_ANONYMOUS, memfd, SysV shm) is not supported yet");
+            }
+            if (path.startsWith("/dev/")) {
+                throw new UnsupportedResourceException(pid, "memory area " + describe(m), "device mappings are not supported");
+            }
+            return VmaKind.FILE_SHARED;
+        }
+        if (m.isFile()) {
+            if (path.startsWith("/dev/") && !m.deleted()) {
+                throw new UnsupportedResourceException(pid, "memory area " + describe(m), "device mappings are not supported");
+            }
+            return m.deleted() || path.startsWith("/memfd:") ? VmaKind.DELETED_FILE_PRIVATE : VmaKind.FILE_PRIVATE;
+        }
+        return VmaKind.ANONYMOUS;
+    }
+
+    static int prot(MapsEntry m) {
+        return (m.read() ? PROT_READ : 0) | (m.write() ? PROT_WRITE : 0) | (m.exec() ? PROT_EXEC : 0);
+    }
+
+    static int flags(MapsEntry m, VmaKind kind) {
+        int f = m.shared() ? MAP_SHARED : MAP_PRIVATE;
+        if (kind == VmaKind.ANONYMOUS || kind == VmaKind.DELETED_FILE_PRIVATE) f |= MAP_ANONYMOUS;
+        if (m.path().equals("[stack]")) f |= MAP_GROWSDOWN;
+        return f;
+    }
+
+    static String describe(MapsEntry m) {
+        return String.format("%x-%x %s%s", m.start(), m.end(), m.perms(), m.path().isEmpty() ? "" : " " + m.path());
+    }
+}

@@ -1,0 +1,23 @@
+package dev.cryo.image;
+
+import dev.cryo.image.task.ProcessEntry;
+
+import java.util.List;
+
+/**
+ * Everything a restore needs to know about a checkpoint, except the bulk data (memory pages, file
+ * contents), which live in the store's blobs and are referenced by name.
+ *
+ * @param formatVersion {@link #FORMAT_VERSION} at the time of writing; a restore refuses others
+ * @param rootPid       the root of the checkpointed tree
+ * @param processes     every process, parents before children
+ */
+public record Checkpoint(int formatVersion, long createdMillis, String hostname, String kernelRelease,
+                         CpuEntry cpu, int rootPid, List<ProcessEntry> processes) {
+
+    public static final int FORMAT_VERSION = 1;
+
+    public ProcessEntry root() {
+        return processes.getFirst();
+    }
+}

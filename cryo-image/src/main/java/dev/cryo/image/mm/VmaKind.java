@@ -1,0 +1,16 @@
+package dev.cryo.image.mm;
+
+/** How a memory area comes back. */
+public enum VmaKind {
+    /** Anonymous private memory (heap, stacks, malloc arenas): re-created empty, then filled. */
+    ANONYMOUS,
+    /** A private file mapping: the file is mapped again, then pages that differed from it are written. */
+    FILE_PRIVATE,
+    /** A shared file mapping: the file is the content. */
+    FILE_SHARED,
+    /** A private mapping of a file that has been deleted: re-created anonymous and filled entirely. */
+    DELETED_FILE_PRIVATE,
+    /** [vdso], [vvar], [vvar_vclock]: moved to the recorded address, never written. */
+    VDSO,
+    VVAR
+}

@@ -1,0 +1,73 @@
+package dev.cryo.linux.fd;
+
+import dev.cryo.linux.errno.ErrnoException;
+import dev.cryo.linux.syscall.Scratch;
+import dev.cryo.linux.syscall.SysNr;
+import dev.cryo.linux.syscall.Syscall;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * Descriptors of other processes, pulled into ours with pidfd_getfd so the kernel can be asked about
+ * the object directly, and the few questions we ask of them.
+ */
+public final class RemoteFds {
+    private static final int F_GETPIPE_SZ = 1032, F_SETPIPE_SZ = 1031, FIONREAD = 0x541B, O_CLOEXEC = 02000000,
+            O_NONBLOCK = 04000, SPLICE_F_NONBLOCK = 2, TEE = 276;
+
+    private RemoteFds() {}
+
+    public static int pidfdOpen(int pid) throws ErrnoException {
+        return (int) Syscall.call("pidfd_open (pid " + pid + ")", SysNr.PIDFD_OPEN, pid, 0);
+    }
+
+    /** A duplicate, in this process, of descriptor {@code fd} of the process behind {@code pidfd}. */
+    public static int getfd(int pidfd, int fd) throws ErrnoException {
+        return (int) Syscall.call("pidfd_getfd (fd " + fd + ")", SysNr.PIDFD_GETFD, pidfd, fd, 0);
+    }
+
+    public static void close(int fd) {
+        if (fd >= 0) Syscall.raw(SysNr.CLOSE, fd, 0, 0, 0, 0, 0);
+    }
+
+    public static int pipeCapacity(int fd) throws ErrnoException {
+        return (int) Syscall.call("fcntl(F_GETPIPE_SZ)", SysNr.FCNTL, fd, F_GETPIPE_SZ, 0);
+    }
+
+    /** Bytes waiting to be read. */
+    public static int readable(int fd) throws ErrnoException {
+        MemorySegment s = Scratch.get();
+        Syscall.call("ioctl(FIONREAD)", SysNr.IOCTL, fd, FIONREAD, s.address());
+        return s.get(ValueLayout.JAVA_INT, 0);
+    }
+
+    /**
+     * The bytes in a pipe, without taking them out: tee() duplicates them into a pipe of our own, which
+     * we read. The application's pipe is left as it was.
+     */
+    public static byte[] peekPipe(int readEnd) throws ErrnoException {
+        int n = readable(readEnd);
+        if (n == 0) return new byte[0];
+        MemorySegment s = Scratch.get();
+        Syscall.call("pipe2", SysNr.PIPE2, s.address(), O_CLOEXEC | O_NONBLOCK);
+        int r = s.get(ValueLayout.JAVA_INT, 0), w = s.get(ValueLayout.JAVA_INT, 4);
+        try {
+            Syscall.call("fcntl(F_SETPIPE_SZ)", SysNr.FCNTL, w, F_SETPIPE_SZ, Math.max(n, 4096));
+            long copied = Syscall.call("tee", TEE, readEnd, w, n, SPLICE_F_NONBLOCK);
+            byte[] out = new byte[(int) copied];
+            int got = 0;
+            while (got < copied) {
+                int chunk = (int) Math.min(copied - got, Scratch.SIZE);
+                long k = Syscall.call("read", SysNr.READ, r, s.address(), chunk);
+                if (k <= 0) break;
+                MemorySegment.copy(s, ValueLayout.JAVA_BYTE, 0, out, got, (int) k);
+                got += (int) k;
+            }
+            return out;
+        } finally {
+            close(r);
+            close(w);
+        }
+    }
+}
