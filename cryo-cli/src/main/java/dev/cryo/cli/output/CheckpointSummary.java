@@ -1,0 +1,28 @@
+package dev.cryo.cli.output;
+
+import dev.cryo.engine.CheckpointResult;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What {@code cryo checkpoint} reports; the components are its --json contract (snake_case keys:
+ * id, processes, pids, threads, bytes_logical, bytes_stored, freeze_ms, total_ms, left_running).
+ */
+public record CheckpointSummary(String id, int processes, List<Integer> pids, int threads, long bytesLogical,
+                                long bytesStored, long freezeMs, long totalMs, boolean leftRunning) {
+
+    public static CheckpointSummary of(CheckpointResult r, boolean leftRunning) {
+        return new CheckpointSummary(r.id(), r.pids().size(), r.pids(), r.threads(), r.bytesLogical(),
+                r.bytesStored(), r.freezeMillis(), r.totalMillis(), leftRunning);
+    }
+
+    /** Human lines; the last one is the id alone (the contract scripts rely on). */
+    public String text() {
+        return String.format(Locale.ROOT, "checkpointed %s (%s) in %d ms; the application was frozen %d ms%n"
+                        + "memory %s, stored %s new; the tree was %s%n%s%n",
+                Plural.of(processes, "process", "processes"), Plural.of(threads, "thread", "threads"), totalMs, freezeMs,
+                ByteSize.format(bytesLogical), ByteSize.format(bytesStored),
+                leftRunning ? "left running" : "killed", id);
+    }
+}
