@@ -1,0 +1,72 @@
+package dev.cryo.linux.proc;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TaskListTest {
+
+    @Test
+    void listsOwnThreadsIncludingANewOne() throws Exception {
+        int pid = OwnFds.pid();
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        int[] tid = new int[1];
+        Thread t = Thread.ofPlatform().name("tasklist-probe").start(() -> {
+            tid[0] = Integer.parseInt(readLink("/proc/thread-self").getFileName().toString());
+            started.countDown();
+            await(release);
+        });
+        started.await();
+        int[] tids = TaskList.tids(pid);
+        release.countDown();
+        t.join();
+        assertEquals(pid, tids[0], "the leader has the lowest tid");
+        assertTrue(Arrays.binarySearch(tids, tid[0]) >= 0, "the new thread " + tid[0] + " is listed");
+        assertEquals(StatParser.read(pid).numThreads(), tids.length, 1.0 * tids.length / 2,
+                "about as many as stat says (threads come and go)");
+    }
+
+    @Test
+    void childrenOfTheThreadThatForked(@TempDir Path dir) throws Exception {
+        try (SleepingChild a = new SleepingChild(dir, "child-a"); SleepingChild b = new SleepingChild(dir, "child-b")) {
+            int[] children = TaskList.children(OwnFds.pid());
+            assertTrue(Arrays.binarySearch(children, a.pid()) >= 0);
+            assertTrue(Arrays.binarySearch(children, b.pid()) >= 0);
+            assertArrayEquals(new int[0], TaskList.children(a.pid()), "sleep has no children");
+        }
+    }
+
+    @Test
+    void parsesChildrenText() {
+        assertArrayEquals(new int[] {2345, 2346}, TaskList.parseChildren("2345 2346 "));
+        assertArrayEquals(new int[0], TaskList.parseChildren(""));
+    }
+
+    @Test
+    void goneThreadHasNoChildren() throws Exception {
+        assertArrayEquals(new int[0], TaskList.children(OwnFds.pid(), Integer.MAX_VALUE));
+    }
+
+    private static Path readLink(String link) {
+        try {
+            return java.nio.file.Files.readSymbolicLink(Path.of(link));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
