@@ -41,4 +41,23 @@ public interface Store extends Closeable {
 
     /** Recomputes hashes (or only checks structure when quick); ref null means the whole store. */
     VerifyReport verify(String ref, boolean quick) throws IOException;
+
+    /**
+     * Frees what no checkpoint references: takes the store exclusively (fails with a one-line
+     * {@link StoreException} while a checkpoint, restore or another gc runs). A crash at any instant loses
+     * nothing.
+     */
+    default GcReport gc() throws IOException {
+        throw new StoreException("store " + directory() + ": gc not supported");
+    }
+
+    /** Writes one self-contained stream holding exactly this checkpoint (its manifest and its chunks). */
+    default void export(String ref, java.io.OutputStream out) throws IOException {
+        throw new StoreException("store " + directory() + ": export not supported");
+    }
+
+    /** Reads a stream made by {@link #export}, storing only chunks the store lacks; the id is kept. */
+    default CheckpointInfo importFrom(java.io.InputStream in) throws IOException {
+        throw new StoreException("store " + directory() + ": import not supported");
+    }
 }

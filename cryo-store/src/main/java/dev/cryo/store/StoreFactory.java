@@ -8,6 +8,6 @@ final class StoreFactory {
     private StoreFactory() {}
 
     static Store open(Path dir) throws IOException {
-        return dev.cryo.store.simple.SimpleStore.open(dir);
+        return ContentStore.open(dir);
     }
 }

@@ -1,0 +1,103 @@
+package dev.cryo.store;
+
+import dev.cryo.store.chunk.ZeroPages;
+import dev.cryo.store.index.MasterIndex;
+import dev.cryo.store.lock.StoreLock;
+import dev.cryo.store.manifest.Manifest;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/** An open checkpoint: holds the store shared (so gc waits) and reads pages through the index. */
+final class ContentCheckpointReader implements CheckpointReader {
+    private static final int PAGE = ZeroPages.PAGE;
+    private final StoreLayout layout;
+    private final StoreLock lock;
+    private final CheckpointInfo info;
+    private final Manifest manifest;
+    private final MasterIndex index;
+    private final ChunkReader.Packs packs;
+
+    ContentCheckpointReader(StoreLayout layout, StoreLock lock, CheckpointInfo info, Manifest manifest,
+            MasterIndex index) {
+        this.layout = layout;
+        this.lock = lock;
+        this.info = info;
+        this.manifest = manifest;
+        this.index = index;
+        this.packs = new ChunkReader.Packs(layout);
+    }
+
+    @Override
+    public CheckpointInfo info() {
+        return info;
+    }
+
+    @Override
+    public byte[] metadata() {
+        return manifest.metadata().clone();
+    }
+
+    @Override
+    public BlobReader blob(String name) throws IOException {
+        Manifest.Blob b = manifest.blob(name);
+        if (b == null) {
+            throw new StoreException("checkpoint " + info.id() + ": no blob '" + name + "'");
+        }
+        return new PageBlobReader(b, new ChunkReader(layout, index, packs));
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            packs.close();
+        } finally {
+            lock.close();
+        }
+    }
+
+    private final class PageBlobReader implements BlobReader {
+        private final Manifest.Blob blob;
+        private final ChunkReader chunks;
+        private final byte[] page = new byte[PAGE];
+
+        PageBlobReader(Manifest.Blob blob, ChunkReader chunks) {
+            this.blob = blob;
+            this.chunks = chunks;
+        }
+
+        @Override
+        public long size() {
+            return blob.size();
+        }
+
+        @Override
+        public synchronized void read(long offset, ByteBuffer dst) throws IOException {
+            long end = offset + dst.remaining();
+            if (offset < 0 || end > blob.size()) {
+                throw new StoreException("blob '" + blob.name() + "': read of [" + offset + ", " + end
+                        + ") past its end (" + blob.size() + ")");
+            }
+            long[] keys = blob.keys();
+            long pos = offset;
+            while (pos < end) {
+                int p = (int) (pos / PAGE);
+                int in = (int) (pos % PAGE);
+                int n = (int) Math.min(PAGE - in, end - pos);
+                long lo = keys[2 * p];
+                long hi = keys[2 * p + 1];
+                if (lo == 0 && hi == 0) {
+                    ZeroPages.fill(page, 0, PAGE);
+                } else {
+                    int len = chunks.read(lo, hi, page, 0);
+                    long expected = Math.min(PAGE, blob.size() - (long) p * PAGE);
+                    if (len != expected) {
+                        throw new StoreException("checkpoint " + info.id() + ": blob '" + blob.name() + "' page " + p
+                                + " has " + len + " bytes, expected " + expected);
+                    }
+                }
+                dst.put(page, in, n);
+                pos += n;
+            }
+        }
+    }
+}

@@ -1,0 +1,169 @@
+package dev.cryo.store.pack;
+
+import dev.cryo.store.SecureFiles;
+import dev.cryo.store.StoreErrors;
+import dev.cryo.store.StoreLayout;
+import dev.cryo.store.chunk.ChunkKey;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Appends compressed frames to rolling pack files (thread-safe). A full pack gets its trailer and is handed
+ * to a background thread that fsyncs it and renames it into packs/xx/, so writers never wait on the disk
+ * until {@link #finish}. Until an index names them, published packs are invisible (and gc removes them).
+ */
+public final class PackSink {
+    /** A pack that is durable under packs/. */
+    public record Published(String id, PackTable table, long size) {}
+
+    private final StoreLayout layout;
+    private final long target;
+    private final List<Future<Published>> pending = new ArrayList<>();
+    private final List<Path> tmpFiles = new ArrayList<>();
+    private final List<Published> done = new ArrayList<>();
+    private ExecutorService publisher;
+    private FileChannel channel;
+    private Path tmp;
+    private PackTable table;
+    private long position;
+    private long bytesWritten;
+
+    public PackSink(StoreLayout layout, long targetPackBytes) {
+        this.layout = layout;
+        this.target = targetPackBytes;
+    }
+
+    /** Appends one frame holding {@code n} chunks (keys as lo/hi pairs). */
+    public synchronized void append(byte[] frame, int compLen, int rawLen, byte codec, long[] keys, int[] offs,
+            int[] lens, int n) throws IOException {
+        if (channel == null) {
+            tmp = SecureFiles.tempPath(layout, "pack");
+            tmpFiles.add(tmp);
+            channel = SecureFiles.createNew(tmp);
+            table = new PackTable();
+            position = 0;
+        }
+        ByteBuffer buf = ByteBuffer.wrap(frame, 0, compLen);
+        long at = position;
+        while (buf.hasRemaining()) {
+            position += channel.write(buf);
+        }
+        int f = table.addFrame(at, compLen, rawLen, codec);
+        for (int i = 0; i < n; i++) {
+            table.addChunk(keys[2 * i], keys[2 * i + 1], f, offs[i], lens[i]);
+        }
+        bytesWritten += compLen;
+        if (position >= target) {
+            seal();
+        }
+    }
+
+    public synchronized long bytesWritten() {
+        return bytesWritten;
+    }
+
+    private void seal() throws IOException {
+        long[] id = new long[2];
+        byte[] trailer = PackFormat.trailer(table, id);
+        ByteBuffer buf = ByteBuffer.wrap(trailer);
+        while (buf.hasRemaining()) {
+            channel.write(buf);
+        }
+        bytesWritten += trailer.length;
+        FileChannel ch = channel;
+        Path file = tmp;
+        PackTable t = table;
+        long size = position + trailer.length;
+        String packId = ChunkKey.hex(id[0], id[1]);
+        channel = null;
+        tmp = null;
+        table = null;
+        if (publisher == null) {
+            publisher = Executors.newSingleThreadExecutor(r -> {
+                Thread th = new Thread(r, "cryo-pack-publisher");
+                th.setDaemon(true);
+                return th;
+            });
+        }
+        pending.add(publisher.submit(() -> {
+            try (ch) {
+                ch.force(true);
+            }
+            SecureFiles.publish(file, layout.pack(packId));
+            return new Published(packId, t, size);
+        }));
+    }
+
+    /** Seals the open pack and waits until every pack is durable; returns them all. */
+    public synchronized List<Published> finish() throws IOException {
+        if (channel != null) {
+            seal();
+        }
+        IOException failure = null;
+        for (Future<Published> f : pending) {
+            try {
+                done.add(f.get());
+            } catch (ExecutionException e) {
+                if (failure == null) {
+                    failure = e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failure = new java.io.InterruptedIOException("interrupted while publishing packs");
+            }
+        }
+        pending.clear();
+        if (publisher != null) {
+            publisher.shutdown();
+            publisher = null;
+        }
+        if (failure != null) {
+            throw StoreErrors.writing(layout.root(), failure);
+        }
+        return List.copyOf(done);
+    }
+
+    /** Removes everything this sink wrote (tmp files and packs no index names yet). */
+    public synchronized void abort() {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // deleted below
+            }
+            channel = null;
+        }
+        for (Future<Published> f : pending) {
+            try {
+                done.add(f.get());
+            } catch (ExecutionException | InterruptedException ignored) {
+                // its tmp file is deleted below
+            }
+        }
+        pending.clear();
+        if (publisher != null) {
+            publisher.shutdownNow();
+            publisher = null;
+        }
+        for (Path p : tmpFiles) {
+            SecureFiles.deleteQuietly(p);
+        }
+        for (Published p : done) {
+            SecureFiles.deleteQuietly(layout.pack(p.id()));
+        }
+        done.clear();
+    }
+
+    public static boolean exists(StoreLayout layout, String packId) {
+        return Files.exists(layout.pack(packId));
+    }
+}
