@@ -51,9 +51,14 @@ final class ProcText {
         return from;
     }
 
+    /** First {@code c} in {@code [from, to)}, or -1. Bounded: String.indexOf would scan to the end of the text. */
     static int indexOf(String text, char c, int from, int to) {
-        int i = text.indexOf(c, from);
-        return i < 0 || i >= to ? -1 : i;
+        for (int i = from; i < to; i++) {
+            if (text.charAt(i) == c) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     static boolean isBlank(char c) {
@@ -149,10 +154,23 @@ final class ProcText {
     }
 
     /**
-     * Decodes the octal escapes seq_file uses for paths ({@code \040} space, {@code \011} tab, {@code \012}
-     * newline, {@code \134} backslash). Returns the plain substring when there is nothing to decode.
+     * Decodes the octal escapes of mangle()/seq_escape ({@code \040} space, {@code \011} tab, {@code \012}
+     * newline, {@code \134} backslash), as mountinfo prints paths, sources and types. Returns the plain substring
+     * when there is nothing to decode.
      */
     static String unescapeOctal(String text, int from, int to) {
+        return unescape(text, from, to, false);
+    }
+
+    /**
+     * Decodes only {@code \012}: maps and smaps escape newlines in paths and nothing else (seq_file_path with
+     * "\n"), so a file really named {@code a\040b} must stay as it is.
+     */
+    static String unescapeNewlines(String text, int from, int to) {
+        return unescape(text, from, to, true);
+    }
+
+    private static String unescape(String text, int from, int to, boolean newlinesOnly) {
         int bs = indexOf(text, '\\', from, to);
         if (bs < 0) {
             return text.substring(from, to);
@@ -162,7 +180,8 @@ final class ProcText {
         int i = bs;
         while (i < to) {
             char c = text.charAt(i);
-            if (c == '\\' && isOctalEscape(text, i + 1, to)) {
+            if (c == '\\' && isOctalEscape(text, i + 1, to)
+                    && (!newlinesOnly || text.startsWith("012", i + 1))) {
                 sb.append((char) ((text.charAt(i + 1) - '0') << 6 | (text.charAt(i + 2) - '0') << 3 | (text.charAt(i + 3) - '0')));
                 i += 4;
             } else {

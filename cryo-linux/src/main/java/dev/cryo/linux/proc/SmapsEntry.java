@@ -9,7 +9,7 @@ package dev.cryo.linux.proc;
  * @param offset      file offset of {@code start}
  * @param inode       inode of the mapped file, 0 when anonymous
  * @param path        mapped file, "[heap]"/"[stack]"/"[vdso]"-style pseudo name, or "" for an anonymous area;
- *                    without the " (deleted)" suffix, with '\n' (printed as \012) decoded
+ *                    without the " (deleted)" suffix, with '\n' (printed as \012, the only escape maps uses) decoded
  * @param deleted     the path ended in " (deleted)": the file was unlinked and its content must come from
  *                    map_files (a file really named "x (deleted)" reads the same: the kernel does not tell them apart)
  * @param thpEligible the area may be backed by transparent huge pages

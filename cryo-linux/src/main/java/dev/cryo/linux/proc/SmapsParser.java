@@ -184,7 +184,7 @@ public final class SmapsParser {
         } else if (se - s == previousPath.length() && text.startsWith(previousPath, s)) {
             path = previousPath; // consecutive areas of one file: share the string
         } else {
-            path = ProcText.unescapeOctal(text, s, se);
+            path = ProcText.unescapeNewlines(text, s, se);
         }
         return new Header(start, end, perms, offset, inode, path, deleted);
     }

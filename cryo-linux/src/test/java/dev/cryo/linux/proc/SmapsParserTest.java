@@ -159,7 +159,8 @@ class SmapsParserTest {
         List<SmapsEntry> areas = SmapsParser.parse(big);
         long ms = (System.nanoTime() - t0) / 1_000_000;
         assertEquals(13 * 800, areas.size());
-        assertTrue(ms < 2000, "10400 areas took " + ms + " ms");
+        // ~40 ms here once warm; a scan past the line end (quadratic) took ~1 s
+        assertTrue(ms < 1000, "10400 areas took " + ms + " ms");
     }
 
     @Test
