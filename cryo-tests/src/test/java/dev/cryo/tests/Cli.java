@@ -1,0 +1,97 @@
+package dev.cryo.tests;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Runs the real {@code cryo} launcher as a user would, with {@code CRYO_STORE} pointing at the
+ * test's own store. Output goes to files, not pipes: a restored process may inherit cryo's
+ * descriptors and keep a pipe open long after cryo itself has exited.
+ */
+final class Cli {
+    static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(2);
+
+    private final Path store;
+    private final Path scratch;
+    private int runs;
+
+    /** @param store the store directory (need not exist yet); @param scratch where output files go */
+    Cli(Path store, Path scratch) {
+        this.store = store;
+        this.scratch = scratch;
+    }
+
+    Path store() {
+        return store;
+    }
+
+    CliResult run(String... args) {
+        return run(DEFAULT_TIMEOUT, args);
+    }
+
+    CliResult run(Duration timeout, String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Repo.cryo().toString());
+        cmd.addAll(List.of(args));
+        int n = ++runs;
+        Path out = scratch.resolve("cli-" + n + ".out");
+        Path err = scratch.resolve("cli-" + n + ".err");
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile());
+        pb.environment().put("CRYO_STORE", store.toString());
+        pb.environment().put("JAVA_HOME", Repo.JDK);
+        try {
+            Process p = pb.start();
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+                fail(String.join(" ", cmd) + " did not finish within " + timeout + "\n--- stdout:\n"
+                        + Files.readString(out) + "--- stderr:\n" + Files.readString(err));
+            }
+            return new CliResult(cmd, p.exitValue(), Files.readString(out), Files.readString(err));
+        } catch (IOException e) {
+            throw new AssertionError("cannot run " + cmd + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    /** Runs and asserts exit code 0. */
+    CliResult ok(String... args) {
+        CliResult r = run(args);
+        assertEquals(0, r.exitCode(), () -> "expected success: " + r);
+        return r;
+    }
+
+    /** {@code cryo checkpoint PID [extra...]}, asserting success; returns the checkpoint id. */
+    String checkpoint(long pid, String... extra) {
+        List<String> args = new ArrayList<>(List.of("checkpoint", Long.toString(pid)));
+        args.addAll(List.of(extra));
+        String id = ok(args.toArray(String[]::new)).lastLine();
+        if (id.isEmpty() || id.contains(" ")) {
+            fail("checkpoint id should be one word, got '" + id + "'");
+        }
+        return id;
+    }
+
+    /** {@code cryo restore --detach ID}, asserting success; returns the restored root PID. */
+    long restoreDetached(String id) {
+        CliResult r = ok("restore", "--detach", id);
+        try {
+            return Long.parseLong(r.lastLine());
+        } catch (NumberFormatException e) {
+            throw new AssertionError("last line of restore's stdout is not a PID: " + r, e);
+        }
+    }
+}

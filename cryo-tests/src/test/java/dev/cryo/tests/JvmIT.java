@@ -1,0 +1,18 @@
+package dev.cryo.tests;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/** Checkpoint/restore of a JVM (workloads/JvmWorkload.java): GC threads, JIT-compiled code, many threads. */
+class JvmIT extends CheckpointRestoreContract {
+    @Override
+    List<String> command(Path dir) {
+        return List.of(Repo.JDK + "/bin/java", "-Xmx256m", "-cp", Repo.workloadsDir().resolve("target").toString(), "JvmWorkload");
+    }
+
+    @Override
+    Duration tickTimeout() {
+        return Duration.ofSeconds(60);
+    }
+}

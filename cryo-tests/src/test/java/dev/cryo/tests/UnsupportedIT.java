@@ -1,0 +1,84 @@
+package dev.cryo.tests;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static dev.cryo.tests.ErrorOutput.assertOperationalError;
+import static dev.cryo.tests.ErrorOutput.mentionsNumber;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A process holding what Cryo cannot checkpoint: the checkpoint refuses in one line naming the pid,
+ * the fd and its kind, and the process goes on untouched (not traced, not stopped, not killed).
+ */
+class UnsupportedIT {
+    private static final Duration TICKS = Duration.ofSeconds(30);
+
+    @TempDir
+    Path tmp;
+
+    private Cli cli;
+    private final List<Workload> started = new ArrayList<>();
+
+    @BeforeEach
+    void newStore() {
+        cli = new Cli(tmp.resolve("store"), tmp);
+    }
+
+    @AfterEach
+    void stopWorkloads() {
+        started.forEach(Workload::close);
+    }
+
+    @Test
+    void ioUringIsRefused() {
+        Workload w = start("unsupported_uring01");
+        refused(w, Proc.fdsLinkingTo(w.pid(), "io_uring"), "io_uring");
+    }
+
+    @Test
+    void anEstablishedTcpConnectionIsRefused() {
+        Workload w = start("unsupported_tcp01");
+        refused(w, Proc.fdsLinkingTo(w.pid(), "socket:"), "tcp");
+    }
+
+    @Test
+    void leaveRunningRefusesTheSame() {
+        Workload w = start("unsupported_uring01");
+        refused(w, Proc.fdsLinkingTo(w.pid(), "io_uring"), "io_uring", "--leave-running");
+    }
+
+    private Workload start(String name) {
+        Workload w = Workload.start(tmp.resolve(name + ".log"), List.of(Repo.workload(name).toString()));
+        started.add(w);
+        Workload.await(() -> !w.lines().isEmpty() || !w.alive(), TICKS, name + " to start");
+        String first = w.lines().isEmpty() ? "" : w.lines().getFirst();
+        Assumptions.assumeFalse(first.startsWith("UNAVAILABLE"), () -> "the kernel does not allow it: " + first);
+        w.waitForTick(3, TICKS);
+        return w;
+    }
+
+    private void refused(Workload w, List<Integer> fds, String kind, String... extra) {
+        assertFalse(fds.isEmpty(), "the workload holds no " + kind + " fd");
+        List<String> args = new ArrayList<>(List.of("checkpoint", Long.toString(w.pid())));
+        args.addAll(List.of(extra));
+        String line = assertOperationalError(cli.run(args.toArray(String[]::new)), kind);
+        assertTrue(mentionsNumber(line, w.pid()), "the error names the pid " + w.pid() + ": " + line);
+        assertTrue(fds.stream().anyMatch(fd -> mentionsNumber(line.replace(Long.toString(w.pid()), ""), fd)),
+                "the error names the fd (one of " + fds + "): " + line);
+        CliErrorsIT.assertRunningUntraced(w);
+        long last = w.lastTick();
+        w.waitForTick(last + 3, TICKS);
+        w.assertNoFail();
+        w.assertPidUnchanged();
+    }
+}
