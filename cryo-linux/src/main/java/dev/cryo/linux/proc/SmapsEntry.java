@@ -51,6 +51,16 @@ public record SmapsEntry(
         return !path.isEmpty() && path.charAt(0) == '[';
     }
 
+    /** A memfd ("/memfd:NAME (deleted)"): its content lives only in memory and must be saved like anonymous memory. */
+    public boolean isMemfd() {
+        return deleted && path.startsWith("/memfd:");
+    }
+
+    /** A System V shared memory segment ("/SYSV0000002a (deleted)"). */
+    public boolean isSysvShm() {
+        return deleted && path.startsWith("/SYSV");
+    }
+
     public boolean isShared() {
         return perms.charAt(3) == 's';
     }

@@ -12,8 +12,9 @@ import java.util.Arrays;
  *
  * <p>Both are snapshots: threads and children come and go unless the process is frozen, which is why the engine
  * re-reads them until the set is stable. A thread that exits between listing and reading its children simply
- * has none. /proc/PID/task/TID/children lists the children that thread forked (CLONE_PARENT aside); the children
- * of a process are the union over its threads.
+ * has none. /proc/PID/task/TID/children lists the children that thread forked (CLONE_PARENT aside); when a
+ * thread exits, its children move to another thread of the process. The children of a process are therefore the
+ * union over its threads, which {@link #children(int)} reads.
  */
 public final class TaskList {
 

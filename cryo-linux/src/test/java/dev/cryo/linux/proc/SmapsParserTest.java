@@ -108,6 +108,38 @@ class SmapsParserTest {
     }
 
     @Test
+    void memfdSysvShmAndALiteralBackslashInAPath() {
+        // python: memfd_create("cryo mem") mapped shared, shmat of a removed SysV segment, and a file under a
+        // directory really named "back\040slash" (maps escapes only newlines, so this is printed as is)
+        List<SmapsEntry> areas = SmapsParser.parse(Fixture.text("smaps-special.txt"));
+        assertEquals(3, areas.size());
+        SmapsEntry file = areas.get(0);
+        assertEquals("/tmp/procfx/back\\040slash/f", file.path());
+        assertFalse(file.deleted());
+
+        SmapsEntry shm = areas.get(1);
+        assertTrue(shm.isSysvShm());
+        assertEquals("/SYSV0000002a", shm.path());
+        assertTrue(shm.isShared());
+
+        SmapsEntry memfd = areas.get(2);
+        assertTrue(memfd.isMemfd());
+        assertEquals("/memfd:cryo mem", memfd.path());
+        assertEquals(1026, memfd.inode());
+        assertEquals(4096, memfd.rss(), "one page written");
+    }
+
+    @Test
+    void namedAnonymousArea() {
+        SmapsEntry e = SmapsParser.parse("7f0000000000-7f0000004000 rw-p 00000000 00:00 0      [anon:cryo heap 1]\n"
+                + "Rss:  16 kB\nVmFlags: rd wr mr mw me ac \n").getFirst();
+        assertEquals("[anon:cryo heap 1]", e.path());
+        assertTrue(e.isPseudo());
+        assertFalse(e.isAnonymous());
+        assertEquals(16384, e.rss());
+    }
+
+    @Test
     void thpEligibleUnknownFlagsAndEscapedNewline() {
         String text = """
                 7f0000000000-7f0000200000 rw-p 00000000 00:00 0 \n\

@@ -44,6 +44,41 @@ class TaskListTest {
     }
 
     @Test
+    void childrenAreListedUnderTheThreadThatStartedThem(@TempDir Path dir) throws Exception {
+        int[] tid = new int[1];
+        SleepingChild[] child = new SleepingChild[1];
+        CountDownLatch spawned = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        // The spawner must stay alive while we look: when a thread exits, its children move to another thread
+        // of the process.
+        Thread spawner = Thread.ofPlatform().name("spawner").start(() -> {
+            tid[0] = Integer.parseInt(readLink("/proc/thread-self").getFileName().toString());
+            try {
+                child[0] = new SleepingChild(dir, "by-spawner");
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } finally {
+                spawned.countDown();
+            }
+            await(release);
+        });
+        spawned.await();
+        try (SleepingChild c = child[0]) {
+            int pid = OwnFds.pid();
+            int[] underSpawner = TaskList.children(pid, tid[0]);
+            int[] underMain = TaskList.children(pid, pid);
+            release.countDown();
+            spawner.join();
+            assertArrayEquals(new int[] {c.pid()}, underSpawner, "listed under the spawner");
+            assertTrue(Arrays.stream(underMain).noneMatch(p -> p == c.pid()), "not under the main thread");
+            assertTrue(Arrays.stream(TaskList.children(pid)).anyMatch(p -> p == c.pid()),
+                    "still a child of the process after the spawner exited");
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
     void parsesChildrenText() {
         assertArrayEquals(new int[] {2345, 2346}, TaskList.parseChildren("2345 2346 "));
         assertArrayEquals(new int[0], TaskList.parseChildren(""));
