@@ -50,6 +50,8 @@ final class Cli {
                 .redirectError(err.toFile());
         pb.environment().put("CRYO_STORE", store.toString());
         pb.environment().put("JAVA_HOME", Repo.JDK);
+        // Test what `mvn install` built: the launcher must not start a rebuild of its own mid-test.
+        pb.environment().put("CRYO_NO_BUILD", "1");
         try {
             Process p = pb.start();
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {

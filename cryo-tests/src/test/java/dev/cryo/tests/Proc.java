@@ -95,7 +95,8 @@ final class Proc {
     /** A PID that no process has right now. */
     static long unusedPid() {
         try {
-            long max = Long.parseLong(Files.readString(Path.of("/proc/sys/kernel/pid_max")).strip());
+            // readAllLines, not readString: readString trusts the size /proc reports and returns one byte
+            long max = Long.parseLong(Files.readAllLines(Path.of("/proc/sys/kernel/pid_max")).getFirst().strip());
             for (long pid = max - 1; pid > 300; pid--) {
                 if (gone(pid)) {
                     return pid;

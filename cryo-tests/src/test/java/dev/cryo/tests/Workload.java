@@ -40,6 +40,13 @@ final class Workload implements AutoCloseable {
 
     /** Starts {@code command} detached, stdout and stderr appended to {@code log}. */
     static Workload start(Path log, List<String> command) {
+        try {
+            // created here so that its real path is known: /proc/PID/fd/1 shows the real path
+            Files.createFile(log);
+            log = log.toRealPath();
+        } catch (IOException e) {
+            throw new AssertionError("cannot create " + log + ": " + e, e);
+        }
         List<String> cmd = new ArrayList<>(List.of(Repo.helper().toString(), "spawn", log.toString(), "--"));
         cmd.addAll(command);
         try {
@@ -48,7 +55,7 @@ final class Workload implements AutoCloseable {
             if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 fail("cryo-helper spawn failed: " + cmd + ": " + out);
             }
-            return new Workload(log.toAbsolutePath(), List.copyOf(command), Long.parseLong(out));
+            return new Workload(log, List.copyOf(command), Long.parseLong(out));
         } catch (IOException | NumberFormatException e) {
             throw new AssertionError("cannot spawn " + cmd + ": " + e, e);
         } catch (InterruptedException e) {
