@@ -21,6 +21,15 @@ public final class VmFlagSet extends AbstractSet<String> {
         "ui", "ss", "sl", "lf", "gu", "mp", "pk",
     };
 
+    /** (a - 'a') * 26 + (b - 'a') to 1 + index in KNOWN, 0 if unknown: one array read per mnemonic. */
+    private static final byte[] LOOKUP = new byte[26 * 26];
+
+    static {
+        for (int k = 0; k < KNOWN.length; k++) {
+            LOOKUP[(KNOWN[k].charAt(0) - 'a') * 26 + (KNOWN[k].charAt(1) - 'a')] = (byte) (k + 1);
+        }
+    }
+
     static final VmFlagSet EMPTY = new VmFlagSet(0, List.of());
 
     private final long bits;
@@ -53,13 +62,10 @@ public final class VmFlagSet extends AbstractSet<String> {
     }
 
     private static int index(char a, char b) {
-        for (int k = 0; k < KNOWN.length; k++) {
-            String m = KNOWN[k];
-            if (m.charAt(0) == a && m.charAt(1) == b) {
-                return k;
-            }
+        if (a < 'a' || a > 'z' || b < 'a' || b > 'z') {
+            return -1;
         }
-        return -1;
+        return LOOKUP[(a - 'a') * 26 + (b - 'a')] - 1;
     }
 
     @Override

@@ -187,9 +187,13 @@ class SmapsParserTest {
         String one = Fixture.text("smaps-sample.txt");
         String big = one.repeat(800); // 10400 areas, about 8 MB of text
         SmapsParser.parse(big); // warm up
-        long t0 = System.nanoTime();
-        List<SmapsEntry> areas = SmapsParser.parse(big);
-        long ms = (System.nanoTime() - t0) / 1_000_000;
+        long ms = Long.MAX_VALUE;
+        List<SmapsEntry> areas = List.of();
+        for (int run = 0; run < 3; run++) { // best of three: the machine is shared
+            long t0 = System.nanoTime();
+            areas = SmapsParser.parse(big);
+            ms = Math.min(ms, (System.nanoTime() - t0) / 1_000_000);
+        }
         assertEquals(13 * 800, areas.size());
         // ~40 ms here once warm; a scan past the line end (quadratic) took ~1 s
         assertTrue(ms < 1000, "10400 areas took " + ms + " ms");
