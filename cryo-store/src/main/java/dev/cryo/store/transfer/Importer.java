@@ -95,7 +95,7 @@ public final class Importer {
                 }
                 in.readFully(comp, 0, compLen);
                 try {
-                    FrameCodec.decode(codec, comp, compLen, raw, rawLen);
+                    FrameCodec.decodeUntrusted(codec, comp, compLen, raw, rawLen);
                 } catch (IllegalArgumentException e) {
                     throw new StoreException("import: damaged stream (" + e.getMessage() + ")");
                 }
