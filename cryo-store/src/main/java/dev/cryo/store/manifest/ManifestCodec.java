@@ -43,7 +43,7 @@ public final class ManifestCodec {
         header.i64(m.logicalBytes());
         header.i64(m.addedBytes());
         header.i32(m.labels().size());
-        for (var e : m.labels().entrySet()) {
+        for (var e : new java.util.TreeMap<>(m.labels()).entrySet()) {
             header.str(e.getKey());
             header.str(e.getValue());
         }
