@@ -95,6 +95,19 @@ class StatParserTest {
     }
 
     @Test
+    void zombieAndStoppedStates() {
+        String tail = " 1 1 1 0 -1 4228108 0 0 0 0 0 0 0 0 20 0 1 0 99 0 0 18446744073709551615 0 0 0 0 0 0 0 0 0 0"
+                + " 0 0 17 1 0 0 0 0 0 0 0 0 0 0 0 0 35584"; // 52 fields
+        ProcStat z = StatParser.parse("42 (defunct) Z" + tail);
+        assertTrue(z.isDead());
+        assertEquals(0, z.startcode(), "a zombie has no mm");
+        assertEquals(35584, z.exitCode(), "wait status of exit(139)");
+        assertTrue(StatParser.parse("42 (x) t" + tail).isStopped());
+        assertTrue(StatParser.parse("42 (x) T" + tail).isStopped());
+        assertFalse(StatParser.parse("42 (x) S" + tail).isStopped());
+    }
+
+    @Test
     void rejectsGarbage() {
         assertThrows(ProcFormatException.class, () -> StatParser.parse("not a stat line"));
         assertThrows(ProcFormatException.class, () -> StatParser.parse("12 (x) S 1 2"));

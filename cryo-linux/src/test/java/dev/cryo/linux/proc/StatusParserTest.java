@@ -90,6 +90,30 @@ class StatusParserTest {
     }
 
     @Test
+    void seccompFiltersSignalMasksAndSigQ() {
+        ProcStatus s = StatusParser.parse("Name:\tsandboxed\nState:\tt (tracing stop)\nTracerPid:\t812\n"
+                + "SigQ:\t3/63432\nSigPnd:\t0000000000000100\nShdPnd:\t0000000000004000\n"
+                + "SigBlk:\t0000000000010002\nSigIgn:\t0000000000001000\nSigCgt:\t0000000180000000\n"
+                + "CapAmb:\t0000000000000400\nNoNewPrivs:\t1\nSeccomp:\t2\nSeccomp_filters:\t3\n"
+                + "Speculation_Store_Bypass:\tthread force mitigated\n");
+        assertEquals('t', s.state());
+        assertEquals(812, s.tracerPid());
+        assertEquals(new ProcStatus.SigQ(3, 63432), s.sigQ());
+        assertEquals(1L << (9 - 1), s.sigPnd(), "SIGKILL pending on the thread");
+        assertEquals(1L << (15 - 1), s.shdPnd(), "SIGTERM pending on the process");
+        assertTrue(s.isBlocked(2), "SIGINT");
+        assertTrue(s.isBlocked(17), "SIGCHLD");
+        assertFalse(s.isBlocked(15));
+        assertEquals(1L << (13 - 1), s.sigIgn(), "SIGPIPE ignored");
+        assertEquals(0x180000000L, s.sigCgt(), "real-time signals 32 and 33 caught");
+        assertEquals(1L << 10, s.capAmb(), "CAP_NET_BIND_SERVICE");
+        assertEquals(2, s.seccomp(), "SECCOMP_MODE_FILTER");
+        assertEquals(3, s.seccompFilters());
+        assertEquals("thread force mitigated", s.speculationStoreBypass());
+        assertEquals(ProcStatus.Ids.UNKNOWN, s.uid(), "missing lines stay unknown");
+    }
+
+    @Test
     void keepsLeadingAndTrailingBlanksOfName() {
         ProcStatus s = StatusParser.parse("Name:\t a b \nState:\tS (sleeping)\nPid:\t5\n");
         assertEquals(" a b ", s.name());
