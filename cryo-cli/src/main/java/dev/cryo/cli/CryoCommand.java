@@ -6,7 +6,11 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 
 /** The root command: lists the verbs; run bare it prints usage (a usage error: no command given). */
 @Command(name = "cryo",
@@ -20,18 +24,28 @@ import java.util.concurrent.Callable;
         commandListHeading = "%nCommands:%n",
         footerHeading = "%n",
         footer = {"Exit codes: 0 success, 1 operational error, 2 usage error.",
-                "Run 'cryo help COMMAND' for a command's options."},
-        subcommands = {
-                CheckpointCommand.class,
-                RestoreCommand.class,
-                LsCommand.class,
-                InspectCommand.class,
-                RmCommand.class,
-                VerifyCommand.class,
-                DemoCommand.class,
-                CommandLine.HelpCommand.class,
-        })
+                "Run 'cryo help COMMAND' for a command's options."})
 public final class CryoCommand implements Callable<Integer> {
+
+    /**
+     * The verbs, in the order help lists them. Registered in code rather than in the annotation so that
+     * a run builds the picocli model (annotation reflection, the main start-up cost) of the one verb it
+     * uses: {@code cryo ls} never reflects over restore's options.
+     */
+    private static final Map<String, Supplier<Object>> VERBS = verbs();
+
+    private static Map<String, Supplier<Object>> verbs() {
+        Map<String, Supplier<Object>> m = new LinkedHashMap<>();
+        m.put("checkpoint", CheckpointCommand::new);
+        m.put("restore", RestoreCommand::new);
+        m.put("ls", LsCommand::new);
+        m.put("inspect", InspectCommand::new);
+        m.put("rm", RmCommand::new);
+        m.put("verify", VerifyCommand::new);
+        m.put("demo", DemoCommand::new);
+        m.put("help", CommandLine.HelpCommand::new);
+        return m;
+    }
 
     @Spec
     CommandSpec spec;
@@ -43,14 +57,34 @@ public final class CryoCommand implements Callable<Integer> {
         return ExitCodes.USAGE;
     }
 
-    /** The configured command line: our error format and exit codes, and the given streams. */
-    public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+    /** The command line for {@code args}: our error format and exit codes, and the given streams. */
+    public static CommandLine commandLine(String[] args, PrintWriter out, PrintWriter err) {
         CommandLine cl = new CommandLine(new CryoCommand());
+        for (String verb : verbsNeeded(args)) {
+            cl.addSubcommand(verb, VERBS.get(verb).get());
+        }
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler(new UsageErrorHandler());
         cl.setExecutionExceptionHandler(new FailureHandler());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         return cl;
+    }
+
+    /**
+     * The verbs {@code args} can reach: the one it names; none for a bare --version; all of them when
+     * a listing or a suggestion may be printed (no verb, help, an unknown word).
+     */
+    static List<String> verbsNeeded(String[] args) {
+        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+            return List.of();
+        }
+        for (String a : args) {
+            if (a.startsWith("-")) {
+                continue;
+            }
+            return VERBS.containsKey(a) && !a.equals("help") ? List.of(a) : List.copyOf(VERBS.keySet());
+        }
+        return List.copyOf(VERBS.keySet());
     }
 }

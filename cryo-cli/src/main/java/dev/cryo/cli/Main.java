@@ -14,7 +14,7 @@ public final class Main {
     /** Runs {@code args} with the given streams, returning the exit code (what tests call). */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         try {
-            return CryoCommand.commandLine(out, err).execute(args);
+            return CryoCommand.commandLine(args, out, err).execute(args);
         } finally {
             out.flush();
             err.flush();

@@ -152,4 +152,22 @@ class CommandLineTest {
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().startsWith("{\"ok\":true,"), r.out());
     }
+
+    @Test
+    void onlyTheNamedVerbIsBuiltButListingsSeeAll() {
+        assertEquals(java.util.List.of("ls"), CryoCommand.verbsNeeded(new String[] {"ls", "--json"}));
+        assertEquals(java.util.List.of("restore"), CryoCommand.verbsNeeded(new String[] {"--verbose", "restore", "x"}));
+        assertEquals(java.util.List.of(), CryoCommand.verbsNeeded(new String[] {"--version"}));
+        assertEquals(8, CryoCommand.verbsNeeded(new String[] {}).size());
+        assertEquals(8, CryoCommand.verbsNeeded(new String[] {"help", "ls"}).size());
+        assertEquals(8, CryoCommand.verbsNeeded(new String[] {"frob"}).size());
+    }
+
+    @Test
+    void bareUsageListsEveryVerb() {
+        String usage = CliRun.of().err();
+        for (String verb : new String[] {"checkpoint", "restore", "ls", "inspect", "rm", "verify", "demo", "help"}) {
+            assertTrue(usage.contains("\n  " + verb + " "), verb + " missing from: " + usage);
+        }
+    }
 }
