@@ -72,13 +72,10 @@ public final class CryoCommand implements Callable<Integer> {
     }
 
     /**
-     * The verbs {@code args} can reach: the one it names; none for a bare --version; all of them when
-     * a listing or a suggestion may be printed (no verb, help, an unknown word).
+     * The verbs {@code args} can reach: the one it names; all of them when a listing or a suggestion may
+     * be printed (no verb, help, an unknown word).
      */
     static List<String> verbsNeeded(String[] args) {
-        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
-            return List.of();
-        }
         for (String a : args) {
             if (a.startsWith("-")) {
                 continue;

@@ -14,6 +14,14 @@ public final class Main {
     /** Runs {@code args} with the given streams, returning the exit code (what tests call). */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         try {
+            if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+                // Answered without building the picocli model: its annotation reflection (one dynamic proxy
+                // class generated per annotation type, which the AOT cache cannot hold) is most of a start.
+                for (String line : new VersionProvider().getVersion()) {
+                    out.println(line);
+                }
+                return ExitCodes.OK;
+            }
             return CryoCommand.commandLine(args, out, err).execute(args);
         } finally {
             out.flush();

@@ -21,6 +21,13 @@ class CommandLineTest {
     }
 
     @Test
+    void shortVersionFlagAndVersionAmongOtherOptionsWorkToo() {
+        assertEquals(CliRun.of("--version").out(), CliRun.of("-V").out());
+        CliRun r = CliRun.of("--version", "--help");
+        assertEquals(0, r.exit());
+    }
+
+    @Test
     void bareCryoPrintsUsageAndIsAUsageError() {
         CliRun r = CliRun.of();
         assertEquals(2, r.exit());
@@ -157,7 +164,6 @@ class CommandLineTest {
     void onlyTheNamedVerbIsBuiltButListingsSeeAll() {
         assertEquals(java.util.List.of("ls"), CryoCommand.verbsNeeded(new String[] {"ls", "--json"}));
         assertEquals(java.util.List.of("restore"), CryoCommand.verbsNeeded(new String[] {"--verbose", "restore", "x"}));
-        assertEquals(java.util.List.of(), CryoCommand.verbsNeeded(new String[] {"--version"}));
         assertEquals(8, CryoCommand.verbsNeeded(new String[] {}).size());
         assertEquals(8, CryoCommand.verbsNeeded(new String[] {"help", "ls"}).size());
         assertEquals(8, CryoCommand.verbsNeeded(new String[] {"frob"}).size());

@@ -94,7 +94,7 @@ public final class Demo {
             detail("checkpoint " + c.id());
             detail(Plural.of(c.pids().size(), "process", "processes") + ", " + Plural.of(c.threads(), "thread", "threads")
                     + "; " + ByteSize.format(c.bytesLogical()) + " of memory, " + ByteSize.format(c.bytesStored())
-                    + " written to the store (zero pages are not stored)");
+                    + " written to the store");
             detail("the program was frozen for " + c.freezeMillis() + " ms; the checkpoint took " + c.totalMillis() + " ms");
             boolean gone = ProcessState.awaitGone(pid, 5_000);
             detail(gone ? "then cryo killed it: its last line was tick " + lastTick
