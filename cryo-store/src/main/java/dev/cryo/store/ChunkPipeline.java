@@ -44,6 +44,7 @@ final class ChunkPipeline {
     private final AtomicInteger allocated = new AtomicInteger();
     private final Object idle = new Object();
     private int inflight;
+    private final int threads;
     private volatile int batchLimit;
     private volatile IOException failure;
 
@@ -55,13 +56,21 @@ final class ChunkPipeline {
             t.setDaemon(true);
             return t;
         });
+        this.threads = threads;
         this.builders = new ArrayBlockingQueue<>(threads + 1);
         for (int i = 0; i < threads + 1; i++) {
-            FrameBuilder fb = new FrameBuilder(sink);
+            FrameBuilder fb = new FrameBuilder(sink, this::behind);
             allBuilders.add(fb);
             builders.add(fb);
         }
         this.batchLimit = 2 * threads + 2;
+    }
+
+    /** More batches waiting than workers to take them: compressing now would slow the checkpoint. */
+    private boolean behind() {
+        synchronized (idle) {
+            return inflight > threads;
+        }
     }
 
     static int defaultThreads() {

@@ -60,11 +60,14 @@ public final class ChunkReader {
     private final StoreLayout layout;
     private final MasterIndex index;
     private final Packs packs;
+    /** A few decoded frames: a blob's pages alternate between packed and raw frames, and dedup jumps around. */
+    private static final int CACHE = 4;
     private byte[] comp = new byte[FrameCodec.maxCompressedLength(FrameCodec.MAX_FRAME)];
-    private byte[] raw = new byte[FrameCodec.MAX_FRAME];
+    private final byte[][] cacheRaw = new byte[CACHE][];
+    private final int[] cachePack = {-1, -1, -1, -1};
+    private final int[] cacheFrame = {-1, -1, -1, -1};
+    private int nextVictim;
     private final long[] hash = new long[2];
-    private int cachedPack = -1;
-    private int cachedFrame = -1;
     private long bytesRead;
 
     public ChunkReader(StoreLayout layout, MasterIndex index, Packs packs) {
@@ -88,9 +91,19 @@ public final class ChunkReader {
         PackTable t = index.table(pack);
         int c = index.localOf(g);
         int frame = t.chunkFrame[c];
-        if (pack != cachedPack || frame != cachedFrame) {
-            loadFrame(pack, t, frame);
+        int slot = -1;
+        for (int i = 0; i < CACHE; i++) {
+            if (cachePack[i] == pack && cacheFrame[i] == frame) {
+                slot = i;
+                break;
+            }
         }
+        if (slot < 0) {
+            slot = nextVictim;
+            nextVictim = (nextVictim + 1) % CACHE;
+            loadFrame(slot, pack, t, frame);
+        }
+        byte[] raw = cacheRaw[slot];
         int off = t.chunkOffset[c];
         int len = t.chunkLen[c];
         Xxh3.hash128(raw, off, len, hash, 0);
@@ -103,8 +116,8 @@ public final class ChunkReader {
         return len;
     }
 
-    private void loadFrame(int pack, PackTable t, int frame) throws IOException {
-        cachedPack = -1;
+    private void loadFrame(int slot, int pack, PackTable t, int frame) throws IOException {
+        cachePack[slot] = -1;
         String packId = index.packId(pack);
         String what = layout.describe(layout.pack(packId));
         int compLen = t.frameCompLen[frame];
@@ -112,9 +125,10 @@ public final class ChunkReader {
         if (compLen > comp.length) {
             comp = new byte[compLen];
         }
-        if (rawLen > raw.length) {
-            raw = new byte[rawLen];
+        if (cacheRaw[slot] == null || rawLen > cacheRaw[slot].length) {
+            cacheRaw[slot] = new byte[Math.max(rawLen, FrameCodec.MAX_FRAME)];
         }
+        byte[] raw = cacheRaw[slot];
         FileChannel ch = packs.channel(packId);
         ByteBuffer buf = ByteBuffer.wrap(comp, 0, compLen);
         long pos = t.frameOffset[frame];
@@ -131,7 +145,7 @@ public final class ChunkReader {
             throw new StoreException(what + ": damaged pack (frame at offset " + t.frameOffset[frame] + ": "
                     + e.getMessage() + ")");
         }
-        cachedPack = pack;
-        cachedFrame = frame;
+        cachePack[slot] = pack;
+        cacheFrame[slot] = frame;
     }
 }

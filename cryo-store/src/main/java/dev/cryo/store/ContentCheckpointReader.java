@@ -16,6 +16,7 @@ final class ContentCheckpointReader implements CheckpointReader {
     private final Manifest manifest;
     private final MasterIndex index;
     private final ChunkReader.Packs packs;
+    private java.util.concurrent.ExecutorService helpers;
 
     ContentCheckpointReader(StoreLayout layout, StoreLock lock, CheckpointInfo info, Manifest manifest,
             MasterIndex index) {
@@ -46,8 +47,34 @@ final class ContentCheckpointReader implements CheckpointReader {
         return new PageBlobReader(b, new ChunkReader(layout, index, packs));
     }
 
+    /** Part of a large read done on a helper thread with its own chunk reader (own frame cache). */
+    private Void readPart(PageBlobReader whole, long offset, ByteBuffer dst) throws IOException {
+        new PageBlobReader(whole.blob, new ChunkReader(layout, index, packs)).readSerial(offset, dst);
+        return null;
+    }
+
+    /** Threads that help with large reads (restore reads whole areas at once); started on first need. */
+    private synchronized java.util.concurrent.ExecutorService helpers() {
+        if (helpers == null) {
+            helpers = java.util.concurrent.Executors.newFixedThreadPool(PARALLEL - 1, r -> {
+                Thread t = new Thread(r, "cryo-store-reader");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return helpers;
+    }
+
+    private static final int PARALLEL = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+    private static final int PARALLEL_MIN = 4 << 20;
+
     @Override
     public void close() throws IOException {
+        synchronized (this) {
+            if (helpers != null) {
+                helpers.shutdownNow();
+            }
+        }
         try {
             packs.close();
         } finally {
@@ -71,7 +98,46 @@ final class ContentCheckpointReader implements CheckpointReader {
         }
 
         @Override
-        public synchronized void read(long offset, ByteBuffer dst) throws IOException {
+        public void read(long offset, ByteBuffer dst) throws IOException {
+            int total = dst.remaining();
+            if (PARALLEL == 1 || total < PARALLEL_MIN) {
+                readSerial(offset, dst);
+                return;
+            }
+            // Split at page boundaries; the caller's thread takes the first part.
+            int part = (total / PARALLEL + PAGE - 1) / PAGE * PAGE;
+            int start = dst.position();
+            java.util.List<java.util.concurrent.Future<Void>> futures = new java.util.ArrayList<>();
+            for (int at = part; at < total; at += part) {
+                ByteBuffer slice = dst.slice(start + at, Math.min(part, total - at));
+                long off = offset + at;
+                futures.add(helpers().submit(() -> readPart(this, off, slice)));
+            }
+            IOException failure = null;
+            try {
+                readSerial(offset, dst.slice(start, Math.min(part, total)));
+            } catch (IOException e) {
+                failure = e;
+            }
+            for (var f : futures) {
+                try {
+                    f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (failure == null) {
+                        failure = e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("interrupted while reading");
+                }
+            }
+            if (failure != null) {
+                throw failure;
+            }
+            dst.position(start + total);
+        }
+
+        synchronized void readSerial(long offset, ByteBuffer dst) throws IOException {
             long end = offset + dst.remaining();
             if (offset < 0 || end > blob.size()) {
                 throw new StoreException("blob '" + blob.name() + "': read of [" + offset + ", " + end

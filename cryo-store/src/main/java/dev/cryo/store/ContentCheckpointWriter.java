@@ -17,6 +17,7 @@ import java.util.Map;
 /** One checkpoint being written: blobs through the {@link ChunkPipeline}, then packs -> index -> manifest. */
 final class ContentCheckpointWriter implements CheckpointWriter {
     static final long PACK_TARGET = 32L << 20;
+    private static final boolean TRACE = Boolean.getBoolean("cryo.store.trace");
 
     private final ContentStore store;
     private final StoreLayout layout;
@@ -62,10 +63,14 @@ final class ContentCheckpointWriter implements CheckpointWriter {
         List<Manifest.Blob> entries = new ArrayList<>();
         try {
             long logical = 0;
+            long t0 = System.nanoTime();
             for (PageBlobWriter b : blobs) {
                 b.finish();
             }
             pipeline.drain();
+            if (TRACE) {
+                System.err.printf("cryo-store: drain %.3f s%n", (System.nanoTime() - t0) / 1e9);
+            }
             for (PageBlobWriter b : blobs) {
                 entries.add(new Manifest.Blob(b.name, b.size, b.keys()));
                 logical += b.size;
@@ -86,7 +91,11 @@ final class ContentCheckpointWriter implements CheckpointWriter {
      * {@code verbatim} (import) keeps an existing manifest's bytes, and so its id.
      */
     CheckpointInfo publish(Manifest m, ManifestCodec.Encoded verbatim) throws IOException {
+        long t0 = System.nanoTime();
         List<PackSink.Published> packs = sink.finish();
+        if (TRACE) {
+            System.err.printf("cryo-store: packs durable %.3f s%n", (System.nanoTime() - t0) / 1e9);
+        }
         long added = 0;
         for (PackSink.Published p : packs) {
             added += p.size();
