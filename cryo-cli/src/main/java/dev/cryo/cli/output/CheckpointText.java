@@ -1,6 +1,7 @@
 package dev.cryo.cli.output;
 
 import dev.cryo.image.Checkpoint;
+import dev.cryo.image.fd.DupFd;
 import dev.cryo.image.fd.ExternalFd;
 import dev.cryo.image.fd.FdEntry;
 import dev.cryo.image.fd.PipeFd;
@@ -101,6 +102,7 @@ public final class CheckpointText {
             case RegularFileFd r -> "file";
             case PipeFd p -> "pipe";
             case ExternalFd e -> "external";
+            case DupFd d -> "dup";
             default -> f.getClass().getSimpleName(); // a kind newer than this CLI
         };
     }
@@ -116,6 +118,7 @@ public final class CheckpointText {
             case PipeFd p -> "pipe:[" + p.pipeId() + "] " + (p.writeEnd() ? "write end" : "read end")
                     + (p.inFlight() != null && p.inFlight().length > 0 ? ", " + p.inFlight().length + " bytes in flight" : "");
             case ExternalFd e -> e.description() + " (outside the checkpoint: connected per --stdio on restore)";
+            case DupFd d -> "same open file as fd " + d.of();
             default -> f.toString();
         };
     }
