@@ -170,30 +170,6 @@ final class ChunkPipeline {
         }
     }
 
-    /** Adds one chunk whose key is known (import, gc): single-threaded callers only. */
-    boolean addChunk(long lo, long hi, byte[] data, int off, int len) throws IOException {
-        if (index.contains(lo, hi)) {
-            return false;
-        }
-        synchronized (session) {
-            if (!session.add(lo, hi)) {
-                return false;
-            }
-        }
-        FrameBuilder fb = allBuilders.getLast();
-        fb.add(lo, hi, data, off, len);
-        return true;
-    }
-
-    boolean has(long lo, long hi) {
-        if (index.contains(lo, hi)) {
-            return true;
-        }
-        synchronized (session) {
-            return session.contains(lo, hi);
-        }
-    }
-
     /** Waits for every submitted batch and flushes the partial frames into the sink. */
     void drain() throws IOException {
         synchronized (idle) {

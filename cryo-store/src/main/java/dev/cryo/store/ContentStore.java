@@ -29,6 +29,7 @@ import java.util.stream.Stream;
  * XXH3-128, zero pages dropped, new chunks packed into LZ4 frames in packs, an index per writer, and one
  * manifest per checkpoint naming every chunk. Every checkpoint is logically full.
  */
+@SuppressWarnings("try") // try-with-resources on a StoreLock holds the lock for the block; the body never names it
 public final class ContentStore implements Store {
     public static final int FORMAT_VERSION = 2;
     private final StoreLayout layout;

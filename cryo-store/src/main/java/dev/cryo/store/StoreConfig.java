@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.stream.Stream;
 
 /**
@@ -23,10 +24,16 @@ public final class StoreConfig {
                 throw new StoreException("store " + root + ": not a directory");
             }
             boolean existed = Files.isDirectory(root);
+            // A directory without config may hold other things of cryo's (logs, group state) and becomes a
+            // store; one that has store data but lost its config is damaged, never silently re-initialized.
             if (existed && !Files.exists(layout.config())) {
-                try (Stream<?> s = Files.list(root)) {
-                    if (s.findAny().isPresent()) {
-                        throw new StoreException("store " + root + ": not a cryo store (no config file)");
+                for (Path data : new Path[] {layout.packsDir(), layout.indexDir(), layout.manifestsDir()}) {
+                    if (Files.isDirectory(data)) {
+                        try (Stream<Path> s = Files.list(data)) {
+                            if (s.findAny().isPresent()) {
+                                throw new StoreException("store " + root + ": config missing (store damaged)");
+                            }
+                        }
                     }
                 }
             }

@@ -2,7 +2,6 @@ package dev.cryo.store;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -156,17 +155,22 @@ class StoreContractTest {
     }
 
     @Test
-    void refusesOtherFormatVersionAndForeignDirectories() throws IOException {
+    void refusesOtherFormatVersionsAndDataWithoutConfig() throws IOException {
         Path dir = tmp.resolve("s");
         Store.open(dir).close();
         Files.writeString(dir.resolve("config"), "cryo-store\nversion=99\n");
         StoreException e = assertThrows(StoreException.class, () -> Store.open(dir));
         assertTrue(e.getMessage().contains("format version 99"), e.getMessage());
-        Path foreign = tmp.resolve("foreign");
-        Files.createDirectory(foreign, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        Files.writeString(foreign.resolve("hello"), "x");
-        e = assertThrows(StoreException.class, () -> Store.open(foreign));
-        assertTrue(e.getMessage().contains("not a cryo store"), e.getMessage());
-        assertFalse(Files.exists(foreign.resolve("config")));
+        // other cryo state in the directory is fine; store data without its config is not
+        Path withLogs = tmp.resolve("logs-first");
+        Files.createDirectories(withLogs.resolve("logs"));
+        Store.open(withLogs).close();
+        assertTrue(Files.exists(withLogs.resolve("config")));
+        try (Store s = Store.open(withLogs)) {
+            write(s, "x", Map.of("m", StoreTestData.pages(1, 3)), new byte[0]);
+        }
+        Files.delete(withLogs.resolve("config"));
+        e = assertThrows(StoreException.class, () -> Store.open(withLogs));
+        assertTrue(e.getMessage().contains("config missing"), e.getMessage());
     }
 }

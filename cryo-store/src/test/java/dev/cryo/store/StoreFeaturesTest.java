@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Content addressing: dedup, zero pages, gc, concurrency, export/import. */
+@SuppressWarnings("try") // readers and writers opened only to hold the store
 class StoreFeaturesTest {
     @TempDir
     Path tmp;
