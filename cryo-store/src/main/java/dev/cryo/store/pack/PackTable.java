@@ -134,31 +134,80 @@ public final class PackTable {
 
     /** Sorts chunks by key (unsigned hi, then lo) so index files are sorted and deterministic. */
     public void sortChunks() {
-        Integer[] order = new Integer[chunks];
+        int[] order = new int[chunks];
         for (int i = 0; i < chunks; i++) {
             order[i] = i;
         }
-        Arrays.sort(order, (a, b) -> {
-            int c = Long.compareUnsigned(keyHi[a], keyHi[b]);
-            return c != 0 ? c : Long.compareUnsigned(keyLo[a], keyLo[b]);
-        });
-        long[] lo = new long[Math.max(1, chunks)];
-        long[] hi = new long[Math.max(1, chunks)];
+        // keys flipped to signed order once, so the sort compares plain longs (no boxing, no comparator)
+        long[] hi = new long[chunks];
+        long[] lo = new long[chunks];
+        for (int i = 0; i < chunks; i++) {
+            hi[i] = keyHi[i] ^ Long.MIN_VALUE;
+            lo[i] = keyLo[i] ^ Long.MIN_VALUE;
+        }
+        sort(order, hi, lo, 0, chunks - 1);
+        long[] nlo = new long[Math.max(1, chunks)];
+        long[] nhi = new long[Math.max(1, chunks)];
         int[] fr = new int[Math.max(1, chunks)];
         int[] of = new int[Math.max(1, chunks)];
         int[] ln = new int[Math.max(1, chunks)];
         for (int i = 0; i < chunks; i++) {
             int j = order[i];
-            lo[i] = keyLo[j];
-            hi[i] = keyHi[j];
+            nlo[i] = keyLo[j];
+            nhi[i] = keyHi[j];
             fr[i] = chunkFrame[j];
             of[i] = chunkOffset[j];
             ln[i] = chunkLen[j];
         }
-        keyLo = lo;
-        keyHi = hi;
+        keyLo = nlo;
+        keyHi = nhi;
         chunkFrame = fr;
         chunkOffset = of;
         chunkLen = ln;
+    }
+
+    private static boolean less(long[] hi, long[] lo, int a, int b) {
+        return hi[a] < hi[b] || (hi[a] == hi[b] && lo[a] < lo[b]);
+    }
+
+    /** Quicksort of a permutation (keys are hashes, so a middle pivot is as good as any). */
+    private static void sort(int[] order, long[] hi, long[] lo, int left, int right) {
+        while (left < right) {
+            if (right - left < 16) {
+                for (int i = left + 1; i <= right; i++) {
+                    int x = order[i];
+                    int j = i - 1;
+                    while (j >= left && less(hi, lo, x, order[j])) {
+                        order[j + 1] = order[j];
+                        j--;
+                    }
+                    order[j + 1] = x;
+                }
+                return;
+            }
+            int pivot = order[(left + right) >>> 1];
+            int i = left;
+            int j = right;
+            while (i <= j) {
+                while (less(hi, lo, order[i], pivot)) {
+                    i++;
+                }
+                while (less(hi, lo, pivot, order[j])) {
+                    j--;
+                }
+                if (i <= j) {
+                    int t = order[i];
+                    order[i++] = order[j];
+                    order[j--] = t;
+                }
+            }
+            if (j - left < right - i) {
+                sort(order, hi, lo, left, j);
+                left = i;
+            } else {
+                sort(order, hi, lo, i, right);
+                right = j;
+            }
+        }
     }
 }
