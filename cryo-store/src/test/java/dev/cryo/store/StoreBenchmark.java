@@ -9,7 +9,10 @@ import java.util.SplittableRandom;
 /**
  * Run by hand: {@code java -cp ... dev.cryo.store.StoreBenchmark [MiB] [dir]}. Writes a checkpoint of MiB
  * of memory-like pages (1/4 zero, 1/4 random, 1/2 compressible) from a direct buffer the way the engine
- * does, writes it again (all duplicates), then reads it back, and prints the rates.
+ * does, writes it again (all duplicates), then reads it back, and prints wall and CPU rates (the machine
+ * may be shared). Properties: {@code -Dcryo.store.compression=auto|lz4|none}, {@code -Dcryo.store.lz4=fastest},
+ * {@code -Dcryo.store.trace=true} (commit phases), {@code -Dbench.writeOnly=true}.
+ * Classpath: cryo-store/target/classes, cryo-store/target/test-classes and the lz4-java jar.
  */
 public final class StoreBenchmark {
     /** CPU time of this process: the machine is shared, so wall time alone says little. */
@@ -60,6 +63,9 @@ public final class StoreBenchmark {
                 double cs = (cpu() - c0) / 1e9;
                 System.out.printf("store %d write %s: %.3f s, %.2f GB/s, cpu %.2f s (%.2f GB/s per cpu-second), added %d MiB%n",
                         fresh, round == 0 ? "new " : "same", s, size / s / 1e9, cs, size / cs / 1e9, info.addedBytes() >> 20);
+                if (Boolean.getBoolean("bench.writeOnly")) {
+                    continue;
+                }
                 t0 = System.nanoTime();
                 c0 = cpu();
                 ByteBuffer back = ByteBuffer.allocateDirect(16 << 20);
