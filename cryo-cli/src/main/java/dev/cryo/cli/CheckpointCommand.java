@@ -7,48 +7,48 @@ import dev.cryo.engine.CheckpointOptions;
 import dev.cryo.engine.CheckpointResult;
 import dev.cryo.engine.Checkpointer;
 import dev.cryo.store.Store;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-@Command(name = "checkpoint", header = "Checkpoint a process tree (then kill it, unless --leave-running).",
-        description = {"Stops TARGET and every process under it, writes them to the store, then kills them "
-                + "(or resumes them with --leave-running).",
-                "The last line on stdout is the checkpoint id."},
-        sortOptions = false)
+/** {@code cryo checkpoint TARGET [--leave-running]}. */
 final class CheckpointCommand implements Callable<Integer> {
+    private final CommandSpec spec = Options.verb(this, "checkpoint",
+            "Checkpoint a process tree (then kill it, unless --leave-running).",
+            "Stops TARGET and every process under it, writes them to the store, then kills them "
+                    + "(or resumes them with --leave-running).",
+            "The last line on stdout is the checkpoint id.");
+    private final PositionalParamSpec target = Options.parameter("TARGET", "The PID of the root of the tree to checkpoint.");
+    private final OptionSpec leaveRunning = Options.flag("Resume the tree after the checkpoint instead of killing it.",
+            "--leave-running");
+    private final StoreOption store = new StoreOption();
+    private final OutputOptions output = new OutputOptions();
 
-    @Parameters(paramLabel = "TARGET", description = "The PID of the root of the tree to checkpoint.")
-    String target;
+    CheckpointCommand() {
+        spec.addPositional(target);
+        spec.addOption(leaveRunning);
+        store.addTo(spec);
+        output.addTo(spec);
+    }
 
-    @Option(names = "--leave-running", description = "Resume the tree after the checkpoint instead of killing it.")
-    boolean leaveRunning;
-
-    @Mixin
-    StoreOption store;
-
-    @Mixin
-    OutputOptions output;
-
-    @Spec
-    CommandSpec spec;
+    CommandSpec spec() {
+        return spec;
+    }
 
     @Override
     public Integer call() throws Exception {
-        int pid = ProcessTarget.pid("checkpoint", target, Path.of("/proc"));
+        int pid = ProcessTarget.pid("checkpoint", target.getValue(), Path.of("/proc"));
+        boolean keep = leaveRunning.getValue();
         PrintWriter out = spec.commandLine().getOut();
         CheckpointResult result;
         try (Store s = store.open(); TerminalProgress progress = TerminalProgress.onStderr(spec.commandLine().getErr())) {
-            result = new Checkpointer(s, progress).checkpoint(pid, new CheckpointOptions(leaveRunning, null));
+            result = new Checkpointer(s, progress).checkpoint(pid, new CheckpointOptions(keep, null));
         }
-        CheckpointSummary summary = CheckpointSummary.of(result, leaveRunning);
+        CheckpointSummary summary = CheckpointSummary.of(result, keep);
         out.print(output.json() ? Json.write(summary) + "\n" : summary.text());
         out.flush();
         return ExitCodes.OK;

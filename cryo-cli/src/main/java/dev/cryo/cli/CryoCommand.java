@@ -1,9 +1,8 @@
 package dev.cryo.cli;
 
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.OptionSpec;
 
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
@@ -13,42 +12,46 @@ import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 
 /** The root command: lists the verbs; run bare it prints usage (a usage error: no command given). */
-@Command(name = "cryo",
-        header = "Checkpoint and restore Linux process trees.",
-        description = {"Stops a process tree, saves it to a store, and brings it back later, where it left off."},
-        versionProvider = VersionProvider.class,
-        mixinStandardHelpOptions = true,
-        sortOptions = false,
-        usageHelpAutoWidth = true,
-        synopsisSubcommandLabel = "COMMAND",
-        commandListHeading = "%nCommands:%n",
-        footerHeading = "%n",
-        footer = {"Exit codes: 0 success, 1 operational error, 2 usage error.",
-                "Run 'cryo help COMMAND' for a command's options."})
 public final class CryoCommand implements Callable<Integer> {
 
     /**
-     * The verbs, in the order help lists them. Registered in code rather than in the annotation so that
-     * a run builds the picocli model (annotation reflection, the main start-up cost) of the one verb it
-     * uses: {@code cryo ls} never reflects over restore's options.
+     * The verbs, in the order help lists them. A run builds the model of the one verb it uses; all of
+     * them only when it may list them.
      */
     private static final Map<String, Supplier<Object>> VERBS = verbs();
 
     private static Map<String, Supplier<Object>> verbs() {
         Map<String, Supplier<Object>> m = new LinkedHashMap<>();
-        m.put("checkpoint", CheckpointCommand::new);
-        m.put("restore", RestoreCommand::new);
-        m.put("ls", LsCommand::new);
-        m.put("inspect", InspectCommand::new);
-        m.put("rm", RmCommand::new);
-        m.put("verify", VerifyCommand::new);
-        m.put("demo", DemoCommand::new);
-        m.put("help", CommandLine.HelpCommand::new);
+        m.put("checkpoint", () -> new CheckpointCommand().spec());
+        m.put("restore", () -> new RestoreCommand().spec());
+        m.put("ls", () -> new LsCommand().spec());
+        m.put("inspect", () -> new InspectCommand().spec());
+        m.put("rm", () -> new RmCommand().spec());
+        m.put("verify", () -> new VerifyCommand().spec());
+        m.put("demo", () -> new DemoCommand().spec());
+        m.put("help", CommandLine.HelpCommand::new); // picocli's own (annotated): only built for listings
         return m;
     }
 
-    @Spec
-    CommandSpec spec;
+    private final CommandSpec spec = CommandSpec.wrapWithoutInspection(this).name("cryo");
+
+    CryoCommand() {
+        spec.versionProvider(new VersionProvider());
+        spec.usageMessage()
+                .header("Checkpoint and restore Linux process trees.")
+                .description("Stops a process tree, saves it to a store, and brings it back later, where it left off.")
+                .sortOptions(false)
+                .autoWidth(true)
+                .synopsisSubcommandLabel("COMMAND")
+                .commandListHeading("%nCommands:%n")
+                .footerHeading("%n")
+                .footer("Exit codes: 0 success, 1 operational error, 2 usage error.",
+                        "Run 'cryo help COMMAND' for a command's options.");
+        spec.addOption(OptionSpec.builder("-h", "--help").type(boolean.class).arity("0").usageHelp(true)
+                .description("Show this help message and exit.").build());
+        spec.addOption(OptionSpec.builder("-V", "--version").type(boolean.class).arity("0").versionHelp(true)
+                .description("Print version information and exit.").build());
+    }
 
     @Override
     public Integer call() {
@@ -59,7 +62,7 @@ public final class CryoCommand implements Callable<Integer> {
 
     /** The command line for {@code args}: our error format and exit codes, and the given streams. */
     public static CommandLine commandLine(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cl = new CommandLine(new CryoCommand());
+        CommandLine cl = new CommandLine(new CryoCommand().spec);
         for (String verb : verbsNeeded(args)) {
             cl.addSubcommand(verb, VERBS.get(verb).get());
         }
@@ -67,7 +70,6 @@ public final class CryoCommand implements Callable<Integer> {
         cl.setErr(err);
         cl.setParameterExceptionHandler(new UsageErrorHandler());
         cl.setExecutionExceptionHandler(new FailureHandler());
-        cl.setCaseInsensitiveEnumValuesAllowed(true);
         return cl;
     }
 

@@ -2,29 +2,26 @@ package dev.cryo.cli;
 
 import dev.cryo.cli.demo.Demo;
 import dev.cryo.cli.output.TerminalProgress;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-@Command(name = "demo", header = "See cryo at work on a bundled program (needs nothing but the build).",
-        description = {"Starts a small self-checking program, checkpoints it, kills it, restores it, and shows it "
-                + "going on where it stopped, with the same PID. Uses a temporary store unless --store is given."},
-        sortOptions = false)
+/** {@code cryo demo}. */
 final class DemoCommand implements Callable<Integer> {
+    private final CommandSpec spec = Options.verb(this, "demo",
+            "See cryo at work on a bundled program (needs nothing but the build).",
+            "Starts a small self-checking program, checkpoints it, kills it, restores it, and shows it going on "
+                    + "where it stopped, with the same PID. Uses a temporary store unless --store is given.");
+    private final StoreOption store = new StoreOption();
 
-    @Mixin
-    StoreOption store;
+    DemoCommand() {
+        store.addTo(spec);
+        spec.addOption(Options.verbose());
+    }
 
-    @Option(names = {"-v", "--verbose"}, description = "Print stack traces with errors.")
-    boolean verbose;
-
-    @Spec
-    CommandSpec spec;
+    CommandSpec spec() {
+        return spec;
+    }
 
     @Override
     public Integer call() throws Exception {

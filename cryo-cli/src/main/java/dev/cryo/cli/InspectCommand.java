@@ -7,40 +7,40 @@ import dev.cryo.image.codec.ImageCodec;
 import dev.cryo.store.CheckpointInfo;
 import dev.cryo.store.CheckpointReader;
 import dev.cryo.store.Store;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "inspect", header = "Show what a checkpoint holds: processes, threads, memory areas, files.",
-        description = {"With --json, the whole checkpoint image (registers, memory map, files...) as one JSON object: "
-                + "{id, created, labels, bytes_logical, bytes_added, checkpoint}."},
-        sortOptions = false)
+/** {@code cryo inspect CHECKPOINT}. */
 final class InspectCommand implements Callable<Integer> {
+    private final CommandSpec spec = Options.verb(this, "inspect",
+            "Show what a checkpoint holds: processes, threads, memory areas, files.",
+            "With --json, the whole checkpoint image (registers, memory map, files...) as one JSON object: "
+                    + "{id, created, labels, bytes_logical, bytes_added, checkpoint}.");
+    private final PositionalParamSpec checkpoint = Options.parameter("CHECKPOINT", "Checkpoint id, id prefix, or name.");
+    private final StoreOption store = new StoreOption();
+    private final OutputOptions output = new OutputOptions();
 
-    @Parameters(paramLabel = "CHECKPOINT", description = "Checkpoint id, id prefix, or name.")
-    String checkpoint;
+    InspectCommand() {
+        spec.addPositional(checkpoint);
+        store.addTo(spec);
+        output.addTo(spec);
+    }
 
-    @Mixin
-    StoreOption store;
-
-    @Mixin
-    OutputOptions output;
-
-    @Spec
-    CommandSpec spec;
+    CommandSpec spec() {
+        return spec;
+    }
 
     @Override
     public Integer call() throws Exception {
+        String ref = checkpoint.getValue();
         CheckpointInfo info;
         Checkpoint image;
-        try (Store s = store.open(); CheckpointReader reader = s.open(checkpoint)) {
+        try (Store s = store.open(); CheckpointReader reader = s.open(ref)) {
             info = reader.info();
             image = decode(info, reader.metadata());
         }

@@ -8,7 +8,7 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /** Enum options spelled in lower case on the command line (--pidns new), with a message listing the choices. */
-abstract class LowerCaseEnumConverter<E extends Enum<E>> implements ITypeConverter<E> {
+final class LowerCaseEnumConverter<E extends Enum<E>> implements ITypeConverter<E> {
     private final Class<E> type;
 
     LowerCaseEnumConverter(Class<E> type) {

@@ -9,73 +9,66 @@ import dev.cryo.engine.RestoreOptions.StdioMode;
 import dev.cryo.engine.Restoration;
 import dev.cryo.engine.Restorer;
 import dev.cryo.store.Store;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-@Command(name = "restore", header = "Bring a checkpointed process tree back.",
-        description = {"Restores CHECKPOINT (an id, an unambiguous id prefix, or a name meaning its newest checkpoint).",
-                "The last line on stdout is the PID of the restored root process. Without --detach, cryo waits "
-                        + "for that process and exits with its exit code."},
-        sortOptions = false)
+/** {@code cryo restore CHECKPOINT [--detach] [--pidns auto|host|new] [--stdio inherit|null|log]}. */
 final class RestoreCommand implements Callable<Integer> {
-
-    @Parameters(paramLabel = "CHECKPOINT", description = "Checkpoint id, id prefix, or name.")
-    String checkpoint;
-
-    @Option(names = "--detach", description = "Return as soon as the tree runs.")
-    boolean detach;
-
-    @Option(names = "--pidns", paramLabel = "auto|host|new", defaultValue = "auto", converter = PidnsConverter.class,
-            description = "Where the restored PIDs live: auto (the recorded PIDs when free, else a new PID namespace), "
+    private final CommandSpec spec = Options.verb(this, "restore", "Bring a checkpointed process tree back.",
+            "Restores CHECKPOINT (an id, an unambiguous id prefix, or a name meaning its newest checkpoint).",
+            "The last line on stdout is the PID of the restored root process. Without --detach, cryo waits "
+                    + "for that process and exits with its exit code.");
+    private final PositionalParamSpec checkpoint = Options.parameter("CHECKPOINT", "Checkpoint id, id prefix, or name.");
+    private final OptionSpec detach = Options.flag("Return as soon as the tree runs.", "--detach");
+    private final OptionSpec pidns = OptionSpec.builder("--pidns").paramLabel("auto|host|new")
+            .type(PidNamespaceMode.class).converters(new LowerCaseEnumConverter<>(PidNamespaceMode.class))
+            .defaultValue("auto")
+            .description("Where the restored PIDs live: auto (the recorded PIDs when free, else a new PID namespace), "
                     + "host (the recorded PIDs or fail), new (a new PID namespace). Default: ${DEFAULT-VALUE}.")
-    PidNamespaceMode pidns;
+            .build();
+    private final OptionSpec stdio = OptionSpec.builder("--stdio").paramLabel("inherit|null|log")
+            .type(StdioMode.class).converters(new LowerCaseEnumConverter<>(StdioMode.class))
+            .defaultValue("inherit")
+            .description("What stdin/stdout/stderr that led outside the checkpoint (a terminal, a pipe) become: "
+                    + "inherit (cryo's own), null (/dev/null), log (a log file in the store's logs/). "
+                    + "Default: ${DEFAULT-VALUE}.")
+            .build();
+    private final StoreOption store = new StoreOption();
+    private final OutputOptions output = new OutputOptions();
 
-    @Option(names = "--stdio", paramLabel = "inherit|null|log", defaultValue = "inherit", converter = StdioConverter.class,
-            description = "What stdin/stdout/stderr that led outside the checkpoint (a terminal, a pipe) become: "
-                    + "inherit (cryo's own), null (/dev/null), log (a log file next to the store). Default: ${DEFAULT-VALUE}.")
-    StdioMode stdio;
-
-    static final class PidnsConverter extends LowerCaseEnumConverter<PidNamespaceMode> {
-        PidnsConverter() {
-            super(PidNamespaceMode.class);
-        }
+    RestoreCommand() {
+        spec.addPositional(checkpoint);
+        spec.addOption(detach);
+        spec.addOption(pidns);
+        spec.addOption(stdio);
+        store.addTo(spec);
+        output.addTo(spec);
     }
 
-    static final class StdioConverter extends LowerCaseEnumConverter<StdioMode> {
-        StdioConverter() {
-            super(StdioMode.class);
-        }
+    CommandSpec spec() {
+        return spec;
     }
-
-    @Mixin
-    StoreOption store;
-
-    @Mixin
-    OutputOptions output;
-
-    @Spec
-    CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
+        String ref = checkpoint.getValue();
+        boolean detached = detach.getValue();
+        StdioMode stdioMode = stdio.getValue();
         PrintWriter out = spec.commandLine().getOut();
-        Path log = stdio == StdioMode.LOG ? RestoreLogs.newLog(store.directory(), checkpoint) : null;
+        Path log = stdioMode == StdioMode.LOG ? RestoreLogs.newLog(store.directory(), ref) : null;
         Restoration r;
         try (Store s = store.open(); TerminalProgress progress = TerminalProgress.onStderr(spec.commandLine().getErr())) {
-            r = new Restorer(s, progress).restore(checkpoint, new RestoreOptions(detach, pidns, stdio, log));
+            r = new Restorer(s, progress).restore(ref, new RestoreOptions(detached, pidns.getValue(), stdioMode, log));
         }
         RestoreSummary summary = RestoreSummary.of(r, log == null ? null : log.toString());
         out.print(output.json() ? Json.write(summary) + "\n" : summary.text());
         out.flush();
-        if (detach) {
+        if (detached) {
             return ExitCodes.OK;
         }
         return r.exit().await();

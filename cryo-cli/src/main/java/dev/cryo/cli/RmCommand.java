@@ -2,42 +2,41 @@ package dev.cryo.cli;
 
 import dev.cryo.store.CheckpointReader;
 import dev.cryo.store.Store;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "rm", header = "Remove checkpoints.",
-        description = {"Removing a checkpoint never breaks another one. Space is given back by `cryo gc`.",
-                "Every CHECKPOINT is tried; if any fails, cryo says which and exits 1."},
-        sortOptions = false)
+/** {@code cryo rm CHECKPOINT...}. */
 final class RmCommand implements Callable<Integer> {
+    private final CommandSpec spec = Options.verb(this, "rm", "Remove checkpoints.",
+            "Removing a checkpoint never breaks another one.",
+            "Every CHECKPOINT is tried; if any fails, cryo says which and exits 1.");
+    private final PositionalParamSpec checkpoints = Options.parameters("CHECKPOINT", "Checkpoint ids, id prefixes, or names.");
+    private final StoreOption store = new StoreOption();
+    private final OutputOptions output = new OutputOptions();
 
-    @Parameters(paramLabel = "CHECKPOINT", arity = "1..*", description = "Checkpoint ids, id prefixes, or names.")
-    List<String> checkpoints;
+    RmCommand() {
+        spec.addPositional(checkpoints);
+        store.addTo(spec);
+        output.addTo(spec);
+    }
 
-    @Mixin
-    StoreOption store;
-
-    @Mixin
-    OutputOptions output;
-
-    @Spec
-    CommandSpec spec;
+    CommandSpec spec() {
+        return spec;
+    }
 
     @Override
     public Integer call() throws Exception {
+        List<String> refs = checkpoints.getValue();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         int failed = 0;
         try (Store s = store.open()) {
-            for (String ref : checkpoints) {
+            for (String ref : refs) {
                 try {
                     String id = resolve(s, ref);
                     s.remove(id);

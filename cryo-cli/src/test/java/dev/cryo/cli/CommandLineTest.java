@@ -60,6 +60,22 @@ class CommandLineTest {
     }
 
     @Test
+    void rmNeedsAtLeastOneCheckpoint() {
+        CliRun r = CliRun.of("rm");
+        assertEquals(2, r.exit());
+        assertEquals(1, r.errLines().length, r.err());
+    }
+
+    @Test
+    void everyVerbHasHelp() {
+        for (String verb : new String[] {"checkpoint", "restore", "ls", "inspect", "rm", "verify", "demo"}) {
+            CliRun r = CliRun.of(verb, "--help");
+            assertEquals(0, r.exit(), verb);
+            assertTrue(r.out().contains("Usage: cryo " + verb), r.out());
+        }
+    }
+
+    @Test
     void unknownOptionOfACommandIsAUsageError() {
         CliRun r = CliRun.of("ls", "--bogus");
         assertEquals(2, r.exit());
