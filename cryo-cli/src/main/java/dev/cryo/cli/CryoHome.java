@@ -23,6 +23,6 @@ final class CryoHome {
         } catch (Exception e) {
             // fall through to the message below
         }
-        throw new CliException("cryo: cannot find the cryo installation; run cryo through its launcher (it sets -Dcryo.home)");
+        throw new CliException("cannot find the cryo installation (cryo-helper/, workloads/); run cryo through its launcher, which sets -Dcryo.home");
     }
 }

@@ -131,8 +131,7 @@ public final class Demo {
             kill(r.pid());
             detail("killed PID " + r.pid());
             if (storeDir != null) {
-                detail("kept checkpoint " + CheckpointListing.shortId(c.id()) + " in " + store
-                        + " (cryo ls / cryo rm " + CheckpointListing.shortId(c.id()) + ")");
+                detail("kept checkpoint " + CheckpointListing.shortId(c.id()) + " (see: cryo ls --store " + store + ")");
             }
         }
         detail("removed " + workDir);
