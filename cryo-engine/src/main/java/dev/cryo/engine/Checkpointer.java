@@ -133,7 +133,8 @@ public final class Checkpointer {
             committed = true;
             if (!options.leaveRunning()) {
                 Signals.kill(pid, Signals.SIGKILL);
-                for (int tid : frozen.tids()) {
+                // the leader's exit is reported only after every other thread's: wait for it last
+                for (int tid : frozen.tids().reversed()) {
                     try {
                         Wait.waitpid(tid, Wait.WALL);
                     } catch (IOException ignored) {

@@ -22,6 +22,7 @@ public final class DumpSession {
     private final CheckpointWriter writer;
     private final long syscallInstruction;
     private final Map<Integer, SyscallInjector> injectors = new LinkedHashMap<>();
+    private final GhostFiles ghosts;
     private long scratch;
 
     DumpSession(FrozenProcess process, List<MapsEntry> maps, long syscallInstruction, CheckpointWriter writer) {
@@ -30,6 +31,12 @@ public final class DumpSession {
         this.memory = new RemoteMemory(process.pid());
         this.writer = writer;
         this.syscallInstruction = syscallInstruction;
+        this.ghosts = new GhostFiles(writer);
+    }
+
+    /** Contents of deleted files the process still has open or mapped. */
+    public GhostFiles ghosts() {
+        return ghosts;
     }
 
     public int pid() {

@@ -39,4 +39,37 @@ public final class HostFacts {
         }
         return new CpuEntry(vendor, model, xfeatures(xstate), xstate.length);
     }
+
+    /**
+     * The xsave state components this CPU and kernel offer, from /proc/cpuinfo's flags (x87 and SSE
+     * always; AVX, MPX, AVX-512, PKRU, AMX when listed).
+     */
+    public static long currentXfeatures() throws IOException {
+        java.util.Set<String> flags = java.util.Set.of();
+        for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+            if (line.startsWith("flags")) {
+                flags = java.util.Set.of(line.substring(line.indexOf(':') + 1).strip().split("\\s+"));
+                break;
+            }
+        }
+        long x = 3;
+        if (flags.contains("avx")) x |= 1L << 2;
+        if (flags.contains("mpx")) x |= 3L << 3;
+        if (flags.contains("avx512f")) x |= 7L << 5;
+        if (flags.contains("ospke") || flags.contains("pku")) x |= 1L << 9;
+        if (flags.contains("amx_tile")) x |= 3L << 17;
+        return x;
+    }
+
+    /** Names of xsave components, for messages. */
+    public static String describeXfeatures(long x) {
+        String[] names = {"x87", "SSE", "AVX", "MPX-BNDREGS", "MPX-BNDCSR", "AVX-512 opmask", "AVX-512 ZMM_Hi256",
+                "AVX-512 Hi16_ZMM", "PT", "PKRU", "PASID", "CET-U", "CET-S", "HDC", "UINTR", "LBR", "HWP", "AMX TILECFG",
+                "AMX TILEDATA"};
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < 64; i++) {
+            if ((x & (1L << i)) != 0) b.append(b.isEmpty() ? "" : ", ").append(i < names.length ? names[i] : "bit " + i);
+        }
+        return b.toString();
+    }
 }

@@ -1,7 +1,9 @@
 package dev.cryo.engine.files;
 
+import dev.cryo.engine.RestoreSession;
 import dev.cryo.engine.DumpSession;
 import dev.cryo.engine.UnsupportedResourceException;
+import dev.cryo.image.fd.DupFd;
 import dev.cryo.image.fd.ExternalFd;
 import dev.cryo.image.fd.FdEntry;
 import dev.cryo.linux.fd.RemoteFds;
@@ -53,12 +55,21 @@ public final class FdTableHandler {
                     throw new UnsupportedResourceException(pid, "fd " + fd + " (" + kind(target) + ")",
                             "this kind of file descriptor is not supported yet");
                 }
-                out.add(entry);
+                out.add(dedup(pid, entry, out));
             }
         } finally {
             RemoteFds.close(pidfd);
         }
         return out;
+    }
+
+    /** A descriptor that shares its description with an earlier one of the same kind becomes a {@link DupFd}. */
+    private static FdEntry dedup(int pid, FdEntry entry, List<FdEntry> earlier) throws IOException {
+        for (FdEntry e : earlier) {
+            if (e instanceof DupFd || e.getClass() != entry.getClass()) continue;
+            if (RemoteFds.sameDescription(pid, e.fd(), entry.fd())) return new DupFd(entry.fd(), entry.fdFlags(), e.fd());
+        }
+        return entry;
     }
 
     /** A readable name for a descriptor's kind: "socket:[123]" -> "socket", "anon_inode:[eventfd]" -> "eventfd". */
@@ -77,5 +88,47 @@ public final class FdTableHandler {
 
     public PipeHandler pipes() {
         return pipes;
+    }
+
+    // ---------------------------------------------------------------- restore
+
+    private static final int F_DUPFD_CLOEXEC = 1030;
+    private final ExternalFdHandler external = new ExternalFdHandler();
+
+    /**
+     * Rebuilds the descriptor table: the stub's own descriptors are closed; each object is opened and
+     * parked above the highest recorded number (so that opening one never takes a number another needs),
+     * then moved to its number with dup3, dups last; the parked copies are closed.
+     */
+    public void restore(RestoreSession s) throws IOException {
+        var inj = s.main();
+        inj.call("close_range", dev.cryo.linux.syscall.SysNr.CLOSE_RANGE, 0, 0xffffffffL, 0);
+        List<FdEntry> entries = s.image().fds();
+        int park = entries.stream().mapToInt(FdEntry::fd).max().orElse(-1) + 1;
+        Map<Integer, Long> parked = new TreeMap<>();
+        java.util.Set<Long> pipeEnds = new java.util.HashSet<>();
+        for (FdEntry e : entries) {
+            long tmp = switch (e) {
+                case dev.cryo.image.fd.RegularFileFd f -> files.restore(s, f);
+                case dev.cryo.image.fd.PipeFd p -> pipes.restore(s, p);
+                case ExternalFd x -> external.open(s, x);
+                case DupFd d -> -1;
+            };
+            if (tmp < 0) continue;
+            long high = inj.call("fcntl(F_DUPFD_CLOEXEC)", dev.cryo.linux.syscall.SysNr.FCNTL, tmp, F_DUPFD_CLOEXEC, park);
+            // pipe ends are closed once both ends have been parked; everything else right away
+            if (e instanceof dev.cryo.image.fd.PipeFd) pipeEnds.add(tmp);
+            else inj.raw(dev.cryo.linux.syscall.SysNr.CLOSE, tmp, 0, 0, 0, 0, 0);
+            parked.put(e.fd(), high);
+        }
+        for (long t : pipeEnds) inj.raw(dev.cryo.linux.syscall.SysNr.CLOSE, t, 0, 0, 0, 0, 0);
+        for (FdEntry e : entries) {
+            long from = e instanceof DupFd d ? d.of() : parked.get(e.fd());
+            inj.call("dup3 to fd " + e.fd(), dev.cryo.linux.syscall.SysNr.DUP3, from, e.fd(),
+                    (e.fdFlags() & FD_CLOEXEC) != 0 ? O_CLOEXEC : 0);
+        }
+        for (long high : parked.values()) {
+            inj.raw(dev.cryo.linux.syscall.SysNr.CLOSE, high, 0, 0, 0, 0, 0);
+        }
     }
 }

@@ -1,5 +1,7 @@
 package dev.cryo.engine.files;
 
+import dev.cryo.linux.syscall.SysNr;
+import dev.cryo.engine.RestoreSession;
 import dev.cryo.engine.DumpSession;
 import dev.cryo.image.fd.ExternalFd;
 import dev.cryo.image.fd.FdEntry;
@@ -41,5 +43,44 @@ public final class PipeHandler {
         } finally {
             RemoteFds.close(local);
         }
+    }
+
+    private static final int F_SETFL = 4, F_SETPIPE_SZ = 1031, O_CLOEXEC = 02000000, O_NONBLOCK = 04000,
+            CHUNK = 32 * 1024;
+    /** pipe id -> {read end, write end} in the task, created at the first end met. */
+    private final Map<Long, long[]> created = new java.util.HashMap<>();
+
+    /** The (temporary) descriptor of this end; the pipe is created, sized and refilled at its first end. */
+    long restore(RestoreSession s, PipeFd p) throws IOException {
+        long[] ends = created.get(p.pipeId());
+        if (ends == null) {
+            s.resetArgs();
+            long fds = s.put(new byte[8]);
+            s.main().call("pipe2", SysNr.PIPE2, fds, O_CLOEXEC, 0);
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(s.memory().read(fds, 8)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            ends = new long[] {b.getInt(0), b.getInt(4)};
+            created.put(p.pipeId(), ends);
+            if (p.capacity() > 0) s.main().call("fcntl(F_SETPIPE_SZ)", SysNr.FCNTL, ends[1], F_SETPIPE_SZ, p.capacity());
+            byte[] data = inFlight(s, p.pipeId());
+            for (int off = 0; off < data.length; off += CHUNK) {
+                int n = Math.min(CHUNK, data.length - off);
+                s.resetArgs();
+                long at = s.put(java.util.Arrays.copyOfRange(data, off, off + n));
+                long w = s.main().call("write into pipe", SysNr.WRITE, ends[1], at, n);
+                if (w != n) throw new IOException("pipe " + p.pipeId() + ": wrote " + w + " of " + n + " bytes in flight");
+            }
+        }
+        long fd = p.writeEnd() ? ends[1] : ends[0];
+        s.main().call("fcntl(F_SETFL)", SysNr.FCNTL, fd, F_SETFL, p.openFlags() & O_NONBLOCK);
+        return fd;
+    }
+
+    private static byte[] inFlight(RestoreSession s, long pipeId) {
+        for (FdEntry e : s.image().fds()) {
+            if (e instanceof PipeFd p && p.pipeId() == pipeId && !p.writeEnd() && p.inFlight().length > 0) {
+                return p.inFlight();
+            }
+        }
+        return new byte[0];
     }
 }

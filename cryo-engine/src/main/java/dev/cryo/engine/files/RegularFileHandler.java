@@ -1,17 +1,16 @@
 package dev.cryo.engine.files;
 
+import dev.cryo.linux.syscall.SysNr;
+import dev.cryo.linux.errno.Errno;
+import dev.cryo.engine.RestoreSession;
 import dev.cryo.engine.DumpSession;
 import dev.cryo.engine.UnsupportedResourceException;
 import dev.cryo.image.fd.RegularFileFd;
-import dev.cryo.store.BlobWriter;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributes;
 
 /**
@@ -38,28 +37,32 @@ public final class RegularFileHandler {
                 throw new UnsupportedResourceException(s.pid(), "fd " + fd + " (" + target + ")",
                         "a deleted directory or device cannot be restored");
             }
-            ghost = "ghost/" + s.pid() + "/" + fd;
-            copyContent(link, s.writer().blob(ghost));
+            ghost = s.ghosts().save((long) Files.getAttribute(link, "unix:ino"), link);
         }
         return new RegularFileFd(fd, fdFlags, openFlags, path, pos, mode, attrs.isRegularFile() ? attrs.size() : 0, ghost);
     }
 
-    private static void copyContent(Path link, BlobWriter blob) throws IOException {
-        try (FileChannel ch = FileChannel.open(link, StandardOpenOption.READ)) {
-            ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
-            long pos = 0;
-            for (;;) {
-                buf.clear();
-                int r = ch.read(buf, pos);
-                if (r <= 0) break;
-                pos += r;
-                buf.flip();
-                blob.write(buf);
-            }
-        }
-    }
-
     static boolean exists(String path) {
         return Files.exists(Path.of(path), LinkOption.NOFOLLOW_LINKS) || Files.exists(Path.of(path));
+    }
+
+    private static final int O_CREAT = 0100, O_EXCL = 0200, O_NOCTTY = 0400, O_TRUNC = 01000, AT_FDCWD = -100;
+
+    /** Opens the file inside the task at its recorded offset; returns the (temporary) descriptor. */
+    long restore(RestoreSession s, RegularFileFd f) throws IOException {
+        String path = f.ghostBlob() != null ? s.ghostPath(f.ghostBlob()) : f.path();
+        s.resetArgs();
+        long fd = s.main().raw(SysNr.OPENAT, AT_FDCWD, s.putString(path), f.openFlags() & ~(O_CREAT | O_EXCL | O_TRUNC | O_NOCTTY), 0, 0, 0);
+        if (fd < 0) {
+            throw new IOException("fd " + f.fd() + " (" + f.path() + "): cannot open it: " + Errno.describe((int) -fd));
+        }
+        if (f.position() != 0) {
+            long r = s.main().raw(SysNr.LSEEK, fd, f.position(), 0 /* SEEK_SET */, 0, 0, 0);
+            if (r != f.position() && r != -Errno.ESPIPE.number()) {
+                throw new IOException("fd " + f.fd() + " (" + f.path() + "): cannot seek to " + f.position() + ": "
+                        + (r < 0 ? Errno.describe((int) -r) : "got " + r));
+            }
+        }
+        return fd;
     }
 }

@@ -1,6 +1,9 @@
 package dev.cryo.engine.memory;
 
 import dev.cryo.engine.DumpSession;
+import dev.cryo.engine.RestoreSession;
+import dev.cryo.engine.inject.SyscallInjector;
+import dev.cryo.linux.syscall.SysNr;
 import dev.cryo.image.mm.VmaEntry;
 import dev.cryo.image.mm.VmaKind;
 import dev.cryo.linux.mem.NativeBuffer;
@@ -48,8 +51,12 @@ public final class MemoryHandler {
                     case DELETED_FILE_PRIVATE -> runs.all(m); // the file is gone after a restore: keep everything
                     default -> new long[0];
                 };
+                String ghost = kind == VmaKind.DELETED_FILE_SHARED
+                        ? s.ghosts().save(m.inode(), java.nio.file.Path.of("/proc/" + s.pid() + "/map_files/"
+                                + Long.toHexString(m.start()) + "-" + Long.toHexString(m.end())))
+                        : null;
                 out.add(new VmaEntry(m.start(), m.end(), VmaClassifier.prot(m), VmaClassifier.flags(m, kind),
-                        m.offset(), m.path(), kind, pageRuns, blobOffset));
+                        m.offset(), m.filePath(), kind, pageRuns, blobOffset, ghost));
                 blobOffset += (runs.pages() - first) * PAGE;
             }
         }
@@ -176,5 +183,123 @@ public final class MemoryHandler {
             addrs[count] = addr;
             lens[count++] = len;
         }
+    }
+
+    // ---------------------------------------------------------------- restore
+
+    private static final int MAP_FIXED = 0x10, MREMAP_MAYMOVE = 1, MREMAP_FIXED = 2, O_RDONLY = 0, O_RDWR = 2,
+            O_CLOEXEC = 02000000, AT_FDCWD = -100;
+
+    /**
+     * Replaces the stub's memory with the image's: unmaps everything of the stub but the scratch area and
+     * the vdso/vvar (which are moved to their recorded addresses), maps every area, writes the dumped pages
+     * with process_vm_writev, then sets each area's protection as recorded.
+     *
+     * @param temp an address range of {@link #TEMP_SIZE} free in both layouts, for moving the vdso
+     */
+    public void restore(RestoreSession s, List<MapsEntry> stubMaps, long temp) throws IOException {
+        SyscallInjector inj = s.main();
+        List<MapsEntry> vdso = new ArrayList<>();
+        for (MapsEntry m : stubMaps) {
+            if (m.start() == s.scratch() || m.path().equals("[vsyscall]")) continue;
+            if (m.isVdsoOrVvar()) {
+                vdso.add(m);
+                continue;
+            }
+            inj.call("munmap stub area", SysNr.MUNMAP, m.start(), m.length(), 0);
+        }
+        moveVdso(s, vdso, temp);
+
+        List<VmaEntry> vmas = s.image().vmas();
+        java.util.Map<String, Long> openFiles = new java.util.HashMap<>();
+        try {
+            for (VmaEntry v : vmas) {
+                if (v.kind() == VmaKind.VDSO || v.kind() == VmaKind.VVAR) continue;
+                int prot = v.pageRuns().length > 0 ? v.prot() | VmaClassifier.PROT_READ | VmaClassifier.PROT_WRITE : v.prot();
+                long fd = -1;
+                int flags = v.flags() | MAP_FIXED;
+                if (v.kind() == VmaKind.FILE_PRIVATE || v.kind() == VmaKind.FILE_SHARED
+                        || v.kind() == VmaKind.DELETED_FILE_SHARED) {
+                    String path = v.kind() == VmaKind.DELETED_FILE_SHARED ? s.ghostPath(v.ghostBlob()) : v.path();
+                    boolean rw = v.kind() != VmaKind.FILE_PRIVATE && (v.prot() & VmaClassifier.PROT_WRITE) != 0;
+                    String key = (rw ? "rw:" : "ro:") + path;
+                    Long open = openFiles.get(key);
+                    if (open == null) {
+                        s.resetArgs();
+                        open = inj.call("open " + path, SysNr.OPENAT, AT_FDCWD, s.putString(path),
+                                (rw ? O_RDWR : O_RDONLY) | O_CLOEXEC, 0);
+                        openFiles.put(key, open);
+                    }
+                    fd = open;
+                    flags &= ~VmaClassifier.MAP_ANONYMOUS;
+                }
+                long at = inj.raw(SysNr.MMAP, v.start(), v.length(), prot, flags, fd, fd < 0 ? 0 : v.fileOffset());
+                if (at != v.start()) {
+                    throw new IOException("mmap of " + describe(v) + " failed: "
+                            + (at < 0 ? dev.cryo.linux.errno.Errno.describe((int) -at) : "placed at 0x" + Long.toHexString(at)));
+                }
+            }
+        } finally {
+            for (long fd : openFiles.values()) inj.raw(SysNr.CLOSE, fd, 0, 0, 0, 0, 0);
+        }
+        writePages(s, vmas);
+        for (VmaEntry v : vmas) {
+            if (v.pageRuns().length > 0 && v.prot() != (v.prot() | VmaClassifier.PROT_READ | VmaClassifier.PROT_WRITE)) {
+                inj.call("mprotect " + describe(v), SysNr.MPROTECT, v.start(), v.length(), v.prot());
+            }
+        }
+    }
+
+    /** Size of the temporary range {@link #restore} needs for moving the vdso. */
+    public static final long TEMP_SIZE = 64 * PAGE;
+
+    private static void moveVdso(RestoreSession s, List<MapsEntry> stubVdso, long temp) throws IOException {
+        List<VmaEntry> want = s.image().vmas().stream()
+                .filter(v -> v.kind() == VmaKind.VDSO || v.kind() == VmaKind.VVAR).toList();
+        if (want.isEmpty()) return;
+        if (want.size() != stubVdso.size()) {
+            throw new IOException("the vdso/vvar layout differs from the checkpoint's (kernel changed?)");
+        }
+        long fromBase = stubVdso.getFirst().start(), toBase = want.getFirst().start();
+        for (int i = 0; i < want.size(); i++) {
+            MapsEntry m = stubVdso.get(i);
+            VmaEntry v = want.get(i);
+            if (m.length() != v.length() || m.start() - fromBase != v.start() - toBase) {
+                throw new IOException("the vdso/vvar layout differs from the checkpoint's (kernel changed?)");
+            }
+        }
+        if (fromBase == toBase) return;
+        SyscallInjector inj = s.main();
+        // via a temporary place, so that the old and new ranges may overlap
+        for (MapsEntry m : stubVdso) {
+            long to = temp + (m.start() - fromBase);
+            long r = inj.call("mremap " + m.path(), SysNr.MREMAP, m.start(), m.length(), m.length(),
+                    MREMAP_MAYMOVE | MREMAP_FIXED, to, 0);
+            if (r != to) throw new IOException("mremap of " + m.path() + " placed it at 0x" + Long.toHexString(r));
+        }
+        for (MapsEntry m : stubVdso) {
+            long from = temp + (m.start() - fromBase), to = toBase + (m.start() - fromBase);
+            long r = inj.call("mremap " + m.path(), SysNr.MREMAP, from, m.length(), m.length(),
+                    MREMAP_MAYMOVE | MREMAP_FIXED, to, 0);
+            if (r != to) throw new IOException("mremap of " + m.path() + " placed it at 0x" + Long.toHexString(r));
+        }
+    }
+
+    /** All dumped pages, in blob order, with process_vm_writev batches straight from the loaded buffer. */
+    private static void writePages(RestoreSession s, List<VmaEntry> vmas) throws IOException {
+        RunCollector runs = new RunCollector();
+        for (VmaEntry v : vmas) {
+            long[] r = v.pageRuns();
+            for (int i = 0; i < r.length; i += 2) runs.add(v.start() + r[i] * PAGE, r[i + 1] * PAGE);
+        }
+        long want = runs.pages() * PAGE;
+        long done = s.memory().write(runs.addresses(), runs.lengths(), 0, runs.count(), s.pages(), 0);
+        if (done != want) {
+            throw new IOException("process_vm_writev wrote " + done + " of " + want + " bytes of memory");
+        }
+    }
+
+    private static String describe(VmaEntry v) {
+        return String.format("memory area %x-%x%s", v.start(), v.end(), v.path().isEmpty() ? "" : " " + v.path());
     }
 }

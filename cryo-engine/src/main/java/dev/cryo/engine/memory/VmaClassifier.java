@@ -18,6 +18,9 @@ final class VmaClassifier {
         if (path.equals("[vdso]")) return VmaKind.VDSO;
         if (path.startsWith("[vvar")) return VmaKind.VVAR;
         if (m.shared()) {
+            if (m.deleted() && !path.startsWith("/dev/zero") && !path.startsWith("/SYSV") && !path.startsWith("/memfd:")) {
+                return VmaKind.DELETED_FILE_SHARED;
+            }
             if (!m.isFile() || m.deleted() || path.startsWith("/dev/zero") || path.startsWith("/SYSV")) {
                 throw new UnsupportedResourceException(pid, "memory area " + describe(m),
                         "shared anonymous memory (MAP_SHARED|MAP_ANONYMOUS, memfd, SysV shm) is not supported yet");

@@ -1,5 +1,6 @@
 package dev.cryo.engine.signals;
 
+import dev.cryo.engine.RestoreSession;
 import dev.cryo.engine.DumpSession;
 import dev.cryo.engine.inject.SyscallInjector;
 import dev.cryo.image.task.ItimerEntry;
@@ -45,5 +46,52 @@ public final class SignalHandler {
 
     public List<byte[]> dumpSharedPending(DumpSession s) throws IOException {
         return List.copyOf(Arrays.asList(Ptrace.peekSiginfo(s.pid(), true)));
+    }
+
+    private static final int RT_SIGQUEUEINFO = 129, RT_TGSIGQUEUEINFO = 297;
+
+    public void restoreActions(RestoreSession s) throws IOException {
+        SyscallInjector inj = s.main();
+        for (SigactionEntry a : s.image().sigactions()) {
+            ByteBuffer b = ByteBuffer.allocate(32).order(ByteOrder.LITTLE_ENDIAN);
+            b.putLong(a.handler()).putLong(a.flags()).putLong(a.restorer()).putLong(a.mask());
+            s.resetArgs();
+            inj.call("rt_sigaction(" + a.signal() + ")", SysNr.RT_SIGACTION, a.signal(), s.put(b.array()), 0, 8);
+        }
+    }
+
+    public void restoreItimers(RestoreSession s) throws IOException {
+        for (ItimerEntry t : s.image().itimers()) {
+            // A periodic timer that had just fired reads value 0: the kernel re-arms ITIMER_REAL only when
+            // its SIGALRM is dequeued (and that signal is pending, restored as such). Value 0 would disarm
+            // it: arm it for one interval instead.
+            long value = t.valueMicros() == 0 ? t.intervalMicros() : t.valueMicros();
+            ByteBuffer b = ByteBuffer.allocate(32).order(ByteOrder.LITTLE_ENDIAN);
+            b.putLong(t.intervalMicros() / 1_000_000).putLong(t.intervalMicros() % 1_000_000)
+                    .putLong(value / 1_000_000).putLong(value % 1_000_000);
+            s.resetArgs();
+            s.main().call("setitimer(" + t.which() + ")", SysNr.SETITIMER, t.which(), s.put(b.array()), 0);
+        }
+    }
+
+    /**
+     * Queues the pending signals again, from inside the process (the kernel lets a process queue any
+     * siginfo to itself). Every thread has all signals blocked at this point, so they stay pending until
+     * the real masks are set.
+     */
+    public void restorePending(RestoreSession s) throws IOException {
+        for (byte[] info : s.image().sharedPending()) {
+            int sig = ByteBuffer.wrap(info).order(ByteOrder.LITTLE_ENDIAN).getInt(0);
+            s.resetArgs();
+            s.main().call("rt_sigqueueinfo(" + sig + ")", RT_SIGQUEUEINFO, s.pid(), sig, s.put(info));
+        }
+        for (var t : s.image().threads()) {
+            for (byte[] info : t.pending()) {
+                int sig = ByteBuffer.wrap(info).order(ByteOrder.LITTLE_ENDIAN).getInt(0);
+                s.resetArgs();
+                s.injector(t.tid()).call("rt_tgsigqueueinfo(" + sig + ")", RT_TGSIGQUEUEINFO, s.pid(), t.tid(), sig,
+                        s.put(info));
+            }
+        }
     }
 }

@@ -1,5 +1,9 @@
 package dev.cryo.engine.threads;
 
+import dev.cryo.linux.ptrace.WaitStatus;
+import dev.cryo.linux.ptrace.Wait;
+import dev.cryo.linux.errno.ErrnoException;
+import dev.cryo.engine.RestoreSession;
 import dev.cryo.engine.DumpSession;
 import dev.cryo.engine.inject.SyscallInjector;
 import dev.cryo.image.task.ThreadEntry;
@@ -93,5 +97,84 @@ public final class ThreadHandler {
 
     private static String comm(int pid, int tid) throws IOException {
         return Files.readString(Path.of("/proc/" + pid + "/task/" + tid + "/comm")).strip();
+    }
+
+    // ---------------------------------------------------------------- restore
+
+    private static final long CLONE_THREAD_FLAGS = 0x100 | 0x200 | 0x400 | 0x800 | 0x10000 | 0x40000;
+    private static final int PR_SET_NAME = 15, SS_DISABLE = 2, RSEQ_SIGNATURE_UNUSED = 0;
+
+    /**
+     * Creates the other threads from inside the process with clone3 and set_tid, so each gets its
+     * recorded TID. A new thread starts in a ptrace stop (TRACECLONE) and never runs its own code
+     * before it has been given its registers.
+     */
+    public void createThreads(RestoreSession s) throws IOException {
+        List<ThreadEntry> threads = s.image().threads();
+        for (ThreadEntry t : threads.subList(1, threads.size())) {
+            s.resetArgs();
+            long tidArray = s.put(le(8, b -> b.putInt(t.tid())));
+            long args = s.put(le(88, b -> b.putLong(CLONE_THREAD_FLAGS).putLong(0).putLong(0).putLong(0).putLong(0)
+                    .putLong(s.scratch() + RestoreSession.ARGS_END).putLong(RestoreSession.STACK_TOP - RestoreSession.ARGS_END)
+                    .putLong(0).putLong(tidArray).putLong(1).putLong(0)));
+            long r = s.main().raw(SysNr.CLONE3, args, 88, 0, 0, 0, 0);
+            if (r == -dev.cryo.linux.errno.Errno.EEXIST.number()) {
+                throw new IOException("thread id " + t.tid() + " is in use by another process");
+            }
+            if (r < 0) throw ErrnoException.of("clone3 (thread " + t.tid() + ")", (int) -r);
+            if (r != t.tid()) throw new IOException("clone3 gave thread id " + r + " instead of " + t.tid());
+            WaitStatus st = Wait.waitpid(t.tid(), Wait.WALL);
+            if (!st.stopped()) throw new IOException("new thread " + t.tid() + ": " + st);
+            s.adopt(t.tid());
+        }
+    }
+
+    /** Per-thread kernel state: tid address, robust list, rseq, alternate stack, name, xsave area. */
+    public void restoreState(RestoreSession s) throws IOException {
+        for (ThreadEntry t : s.image().threads()) {
+            SyscallInjector inj = s.injector(t.tid());
+            inj.call("set_tid_address", SysNr.SET_TID_ADDRESS, t.clearChildTid(), 0, 0);
+            if (t.robustListHead() != 0) {
+                inj.call("set_robust_list", SysNr.SET_ROBUST_LIST, t.robustListHead(), t.robustListLength(), 0);
+            }
+            if (t.rseqAddress() != 0) {
+                long r = inj.raw(SysNr.RSEQ, t.rseqAddress(), t.rseqLength(), 0, t.rseqSignature(), 0, 0);
+                if (r == -dev.cryo.linux.errno.Errno.EINVAL.number()) {
+                    // the kernel checks the cpu id fields on registration: mark them uninitialised
+                    s.memory().write(t.rseqAddress(), le(8, b -> b.putInt(0).putInt(-1)));
+                    r = inj.raw(SysNr.RSEQ, t.rseqAddress(), t.rseqLength(), 0, t.rseqSignature(), 0, 0);
+                }
+                if (r < 0) throw ErrnoException.of("rseq registration (thread " + t.tid() + ")", (int) -r);
+            }
+            if ((t.altstackFlags() & SS_DISABLE) == 0 && t.altstackSize() != 0) {
+                s.resetArgs();
+                inj.call("sigaltstack", SysNr.SIGALTSTACK,
+                        s.put(le(24, b -> b.putLong(t.altstackSp()).putInt(t.altstackFlags()).putInt(0).putLong(t.altstackSize()))), 0, 0);
+            }
+            s.resetArgs();
+            inj.call("prctl(PR_SET_NAME)", SysNr.PRCTL, PR_SET_NAME, s.putString(t.comm()), 0);
+            Ptrace.setXstate(t.tid(), t.xstate());
+        }
+    }
+
+    /**
+     * Ends the shaping: the last injected call unmaps the scratch area and leaves the main thread at the
+     * syscall's exit (it never returns into the unmapped code); every thread gets its recorded registers
+     * and signal mask, and all are let go.
+     */
+    public void finish(RestoreSession s) throws IOException {
+        long r = s.main().finalCall(SysNr.MUNMAP, s.scratch(), RestoreSession.SCRATCH_SIZE);
+        if (r != 0) throw ErrnoException.of("munmap scratch", (int) -r);
+        for (ThreadEntry t : s.image().threads()) {
+            Ptrace.setRegs(t.tid(), new UserRegs(t.regs()));
+            Ptrace.setSigmask(t.tid(), t.sigmask());
+        }
+        for (ThreadEntry t : s.image().threads()) Ptrace.detach(t.tid(), 0);
+    }
+
+    private static byte[] le(int size, java.util.function.Consumer<ByteBuffer> fill) {
+        ByteBuffer b = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
+        fill.accept(b);
+        return b.array();
     }
 }

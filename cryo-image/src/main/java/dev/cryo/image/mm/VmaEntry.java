@@ -9,9 +9,10 @@ package dev.cryo.image.mm;
  * @param kind       how the area is restored
  * @param pageRuns   the dumped pages, as pairs (first page index within the area, page count)
  * @param blobOffset where the first dumped page of this area sits in the process's memory blob
+ * @param ghostBlob  for a shared mapping of a deleted file: the blob with the file's content, else null
  */
 public record VmaEntry(long start, long end, int prot, int flags, long fileOffset, String path, VmaKind kind,
-                       long[] pageRuns, long blobOffset) {
+                       long[] pageRuns, long blobOffset, String ghostBlob) {
 
     public long length() {
         return end - start;

@@ -8,6 +8,8 @@ public enum VmaKind {
     FILE_PRIVATE,
     /** A shared file mapping: the file is the content. */
     FILE_SHARED,
+    /** A shared mapping of a file deleted since: the file is re-created from its saved content, then mapped. */
+    DELETED_FILE_SHARED,
     /** A private mapping of a file that has been deleted: re-created anonymous and filled entirely. */
     DELETED_FILE_PRIVATE,
     /** [vdso], [vvar], [vvar_vclock]: moved to the recorded address, never written. */

@@ -9,8 +9,11 @@ import java.util.List;
  * @param gids     real, effective, saved, filesystem
  * @param rlimits  [resource, soft, hard] triples (-1 = unlimited)
  * @param schedPolicy SCHED_* of the main thread
+ * @param dumpable    PR_GET_DUMPABLE (the kernel clears it when credentials change: set again after them)
+ * @param timerSlackNanos PR_GET_TIMERSLACK of the main thread
  */
 public record IdentityEntry(String cwd, String root, int umask, int personality, int nice, int schedPolicy,
                             int schedPriority, List<Integer> uids, List<Integer> gids, List<Integer> groups,
-                            List<long[]> rlimits) {
+                            List<long[]> rlimits, int dumpable, boolean childSubreaper, boolean noNewPrivs,
+                            boolean thpDisabled, long timerSlackNanos) {
 }

@@ -70,4 +70,11 @@ public final class RemoteFds {
             close(w);
         }
     }
+
+    private static final int KCMP = 312, KCMP_FILE = 0;
+
+    /** True when two descriptors of a process refer to one open file description (dup'd: they share an offset). */
+    public static boolean sameDescription(int pid, int fd1, int fd2) throws ErrnoException {
+        return Syscall.call("kcmp (pid " + pid + ")", KCMP, pid, pid, KCMP_FILE, fd1, fd2, 0) == 0;
+    }
 }

@@ -21,11 +21,9 @@ public final class NativeBuffer implements AutoCloseable {
         this.segment = arena.allocate(size, PAGE);
     }
 
-    /** Allocates {@code size} bytes (rounded up to pages), pre-faulted. */
+    /** Allocates {@code size} bytes (rounded up to pages); the JDK zeroes them, which also faults them in. */
     public static NativeBuffer allocate(long size) {
-        NativeBuffer b = new NativeBuffer((size + PAGE - 1) & -PAGE);
-        b.segment.fill((byte) 0);
-        return b;
+        return new NativeBuffer((size + PAGE - 1) & -PAGE);
     }
 
     public long address() {

@@ -1,0 +1,76 @@
+package dev.cryo.engine.restore;
+
+import dev.cryo.image.fd.FdEntry;
+import dev.cryo.image.fd.RegularFileFd;
+import dev.cryo.image.mm.VmaEntry;
+import dev.cryo.image.task.ProcessEntry;
+import dev.cryo.store.BlobReader;
+import dev.cryo.store.CheckpointReader;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Re-creates deleted-but-open files before a restore: one file per ghost, next to where the original
+ * lived (same filesystem, so the process sees the same device), opened and mapped by the restored
+ * process by that temporary name, and unlinked as soon as the restore ends, as the original was.
+ */
+public final class GhostFileRestorer {
+    private final Map<String, String> paths = new HashMap<>();
+
+    public static GhostFileRestorer create(CheckpointReader checkpoint, ProcessEntry process) throws IOException {
+        GhostFileRestorer g = new GhostFileRestorer();
+        try {
+            for (FdEntry e : process.fds()) {
+                if (e instanceof RegularFileFd f && f.ghostBlob() != null) g.make(checkpoint, f.ghostBlob(), f.path());
+            }
+            for (VmaEntry v : process.vmas()) {
+                if (v.ghostBlob() != null) g.make(checkpoint, v.ghostBlob(), v.path());
+            }
+            return g;
+        } catch (IOException | RuntimeException e) {
+            g.unlinkAll();
+            throw e;
+        }
+    }
+
+    private void make(CheckpointReader checkpoint, String blobName, String originalPath) throws IOException {
+        if (paths.containsKey(blobName)) return;
+        Path dir = Path.of(originalPath).getParent();
+        if (dir == null || !Files.isDirectory(dir)) dir = Path.of("/tmp");
+        Path file = Files.createTempFile(dir, ".cryo-ghost-", "",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        paths.put(blobName, file.toString());
+        BlobReader blob = checkpoint.blob(blobName);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
+            for (long off = 0; off < blob.size(); ) {
+                buf.clear().limit((int) Math.min(buf.capacity(), blob.size() - off));
+                blob.read(off, buf);
+                buf.flip();
+                while (buf.hasRemaining()) off += ch.write(buf, off);
+            }
+        }
+    }
+
+    public Map<String, String> paths() {
+        return paths;
+    }
+
+    public void unlinkAll() {
+        for (String p : paths.values()) {
+            try {
+                Files.deleteIfExists(Path.of(p));
+            } catch (IOException ignored) {
+                // best effort: a leftover is a hidden file in the original's directory
+            }
+        }
+    }
+}
