@@ -10,8 +10,12 @@ import java.nio.file.Path;
 
 /** Facts about this machine that a checkpoint records and a restore compares. */
 public final class HostFacts {
-    /** struct _fpx_sw_bytes sits at offset 464 of the xsave area; FP_XSTATE_MAGIC1 marks it valid. */
-    private static final int SW_BYTES = 464, MAGIC1 = 0x46505853;
+    /**
+     * In the xsave area ptrace (and a core dump) gives, the software-reserved bytes start with XCR0: the
+     * state components enabled when it was saved (gdb's I386_LINUX_XSAVE_XCR0_OFFSET). Signal frames use
+     * these bytes differently (struct _fpx_sw_bytes), but those never reach us.
+     */
+    private static final int XCR0_OFFSET = 464;
 
     private HostFacts() {}
 
@@ -25,9 +29,8 @@ public final class HostFacts {
 
     /** The state components (XCR0) an xsave area was written with, from its software-reserved bytes. */
     public static long xfeatures(byte[] xstate) {
-        ByteBuffer b = ByteBuffer.wrap(xstate).order(ByteOrder.LITTLE_ENDIAN);
-        if (xstate.length >= SW_BYTES + 24 && b.getInt(SW_BYTES) == MAGIC1) return b.getLong(SW_BYTES + 8);
-        return 3; // legacy x87 + SSE only
+        if (xstate.length < XCR0_OFFSET + 8) return 3; // a legacy FXSAVE area: x87 + SSE only
+        return ByteBuffer.wrap(xstate).order(ByteOrder.LITTLE_ENDIAN).getLong(XCR0_OFFSET);
     }
 
     public static CpuEntry cpu(byte[] xstate) throws IOException {
