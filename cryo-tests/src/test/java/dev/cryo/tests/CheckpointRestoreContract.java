@@ -79,7 +79,7 @@ abstract class CheckpointRestoreContract {
         int afterCheckpoint = w.mark();
         w.waitForTicksAfter(afterCheckpoint, LIVE_TICKS, tickTimeout());
 
-        w.kill();
+        w.stop();
         w.waitUntilGone(Duration.ofSeconds(30));
         long killedAt = w.lastTick();
         int mark = w.mark();

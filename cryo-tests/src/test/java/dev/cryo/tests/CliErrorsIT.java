@@ -91,7 +91,7 @@ class CliErrorsIT {
             fail("40 checkpoints and no two ids share a first character: " + ids);
         }
         // with the original gone, a restore would succeed if the prefix were (wrongly) resolved
-        w.kill();
+        w.stop();
         w.waitUntilGone(TICKS);
         String line = assertOperationalError(cli.run("restore", "--detach", prefix));
         assertTrue(line.toLowerCase().matches(".*(ambiguous|matches|several|multiple).*"), "the error says the prefix is ambiguous: " + line);

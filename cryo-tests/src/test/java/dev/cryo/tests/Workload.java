@@ -169,7 +169,7 @@ final class Workload implements AutoCloseable {
     }
 
     /** SIGKILL, by PID, and only if the process at that PID is still ours (writes to our log). */
-    void kill() {
+    void stop() {
         if (isOurs()) {
             ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
         }
@@ -187,7 +187,7 @@ final class Workload implements AutoCloseable {
     /** Kills the workload (and any other process still writing to its log: a stray restored copy). */
     @Override
     public void close() {
-        kill();
+        stop();
         for (long other : Proc.writingTo(log)) {
             ProcessHandle.of(other).ifPresent(ProcessHandle::destroyForcibly);
         }
