@@ -75,7 +75,7 @@ abstract class CheckpointRestoreContract {
         Workload w = start();
         long before = w.lastTick();
         String id = cli.checkpoint(w.pid(), "--leave-running");
-        assertTrue(w.alive(), "--leave-running must leave pid " + w.pid() + " running");
+        w.assertRunningUntraced(); // --leave-running: resumed, and let go
         int afterCheckpoint = w.mark();
         w.waitForTicksAfter(afterCheckpoint, LIVE_TICKS, tickTimeout());
 
@@ -92,6 +92,7 @@ abstract class CheckpointRestoreContract {
         assertConsecutive(w, after);
         w.assertNoFail();
         w.assertPidUnchanged();
+        w.assertRunningUntraced();
     }
 
     @Test
@@ -115,6 +116,7 @@ abstract class CheckpointRestoreContract {
         assertConsecutive(w, after);
         w.assertNoFail();
         w.assertPidUnchanged();
+        w.assertRunningUntraced();
     }
 
     private static void assertConsecutive(Workload w, List<Workload.Tick> ticks) {

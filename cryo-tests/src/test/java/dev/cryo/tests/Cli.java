@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * descriptors and keep a pipe open long after cryo itself has exited.
  */
 final class Cli {
-    static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(90);
+    static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
 
     private final Path store;
     private final Path scratch;

@@ -183,21 +183,11 @@ class CliErrorsIT {
 
         String line = assertOperationalError(tiny.run("checkpoint", Long.toString(w.pid())));
         assertTrue(line.toLowerCase().contains("space"), "the error says there is no space: " + line);
-        assertRunningUntraced(w);
+        w.assertRunningUntraced();
         long last = w.lastTick();
         w.waitForTick(last + 3, TICKS);
         CliResult verify = tiny.run("verify");
         assertEquals(0, verify.exitCode(), () -> "the store must stay valid after a failed checkpoint: " + verify);
-    }
-
-    static void assertRunningUntraced(Workload w) {
-        assertTrue(w.alive(), "pid " + w.pid() + " must still run");
-        List<Proc.TaskStatus> tasks = Proc.tasks(w.pid());
-        assertFalse(tasks.isEmpty());
-        for (Proc.TaskStatus t : tasks) {
-            assertEquals(0, t.tracerPid(), () -> "task " + t.tid() + " is still traced: " + t);
-            assertFalse(t.state().startsWith("T") || t.state().startsWith("t"), () -> "task " + t.tid() + " is left stopped: " + t);
-        }
     }
 
     private static void assertNoProcessFrom(Workload w) {

@@ -75,7 +75,7 @@ class UnsupportedIT {
         assertTrue(mentionsNumber(line, w.pid()), "the error names the pid " + w.pid() + ": " + line);
         assertTrue(fds.stream().anyMatch(fd -> mentionsNumber(line.replace(Long.toString(w.pid()), ""), fd)),
                 "the error names the fd (one of " + fds + "): " + line);
-        CliErrorsIT.assertRunningUntraced(w);
+        w.assertRunningUntraced();
         long last = w.lastTick();
         w.waitForTick(last + 3, TICKS);
         w.assertNoFail();

@@ -13,6 +13,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
@@ -151,6 +153,17 @@ final class Workload implements AutoCloseable {
     void assertPidUnchanged() {
         for (Tick t : ticks()) {
             assertEquals(pid, t.pid(), () -> "tick " + t.n() + " printed pid=" + t.pid() + ", expected " + pid + "\n" + tail());
+        }
+    }
+
+    /** Runs on its own: no task of it is ptrace-attached (TracerPid 0) or left stopped (state T or t). */
+    void assertRunningUntraced() {
+        assertTrue(alive(), () -> "pid " + pid + " must be running\n" + tail());
+        List<Proc.TaskStatus> tasks = Proc.tasks(pid);
+        assertFalse(tasks.isEmpty(), () -> "pid " + pid + " has no tasks");
+        for (Proc.TaskStatus t : tasks) {
+            assertEquals(0, t.tracerPid(), () -> "task " + t.tid() + " of pid " + pid + " is still traced: " + t);
+            assertFalse(t.state().startsWith("T") || t.state().startsWith("t"), () -> "task " + t.tid() + " of pid " + pid + " is left stopped: " + t);
         }
     }
 
