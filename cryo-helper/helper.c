@@ -65,6 +65,8 @@ static int spawn(int argc, char **argv) {
             dup2(in, 0); dup2(out, 1); dup2(out, 2);
             if (in > 2) close(in);
             sigset_t none; sigemptyset(&none); sigprocmask(SIG_SETMASK, &none, NULL);
+            /* leak none of our caller's descriptors into CMD (the report pipe stays usable until exec) */
+            syscall(SYS_close_range, 3, ~0U, 4 /* CLOSE_RANGE_CLOEXEC */);
             execvp(cmd[0], cmd);
             err = errno;
         }

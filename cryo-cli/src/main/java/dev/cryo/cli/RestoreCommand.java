@@ -65,6 +65,10 @@ final class RestoreCommand implements Callable<Integer> {
         try (Store s = store.open(); TerminalProgress progress = TerminalProgress.onStderr(spec.commandLine().getErr())) {
             r = new Restorer(s, progress).restore(ref, new RestoreOptions(detached, pidns.getValue(), stdioMode, log));
         }
+        for (String warning : r.warnings()) {
+            spec.commandLine().getErr().println("cryo: warning: " + warning);
+        }
+        spec.commandLine().getErr().flush();
         RestoreSummary summary = RestoreSummary.of(r, log == null ? null : log.toString());
         out.print(output.json() ? Json.write(summary) + "\n" : summary.text());
         out.flush();

@@ -26,6 +26,7 @@ public final class RestoreSession {
     private final RestoreOptions options;
     private final Map<Integer, SyscallInjector> injectors = new LinkedHashMap<>();
     private final Map<String, String> ghostPaths;
+    private final java.util.List<String> warnings = new java.util.ArrayList<>();
     private long scratch;
     private int argTop = ARGS;
 
@@ -109,6 +110,15 @@ public final class RestoreSession {
         byte[] z = new byte[b.length + 1];
         System.arraycopy(b, 0, z, 0, b.length);
         return put(z);
+    }
+
+    /** Something the user should know about the restored process, though the restore succeeded. */
+    public void warn(String warning) {
+        warnings.add(warning);
+    }
+
+    public java.util.List<String> warnings() {
+        return java.util.List.copyOf(warnings);
     }
 
     public void resetArgs() {

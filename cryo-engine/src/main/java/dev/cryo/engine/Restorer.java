@@ -32,7 +32,6 @@ import dev.cryo.store.Store;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 
 /** Restores checkpoints from a store. */
 public final class Restorer {
@@ -56,6 +55,7 @@ public final class Restorer {
         Checkpoint image;
         NativeBuffer pages = null;
         GhostFileRestorer ghosts = null;
+        RestoreSession session;
         try (CheckpointReader checkpoint = store.open(ref)) {
             try {
                 image = ImageCodec.decode(checkpoint.metadata());
@@ -72,10 +72,10 @@ public final class Restorer {
             ghosts = GhostFileRestorer.create(checkpoint, process);
             Stub stub = Stub.launch(helper(), process.pid(), process.sid() == process.pid(), options.detach());
             try (Tracer tracer = new Tracer("restore-" + process.pid())) {
-                NativeBuffer loaded = pages;
-                Map<String, String> ghostPaths = ghosts.paths();
+                session = new RestoreSession(process, pages, options, ghosts.paths());
+                RestoreSession shaped = session;
                 tracer.call(() -> {
-                    shape(stub, new RestoreSession(process, loaded, options, ghostPaths));
+                    shape(stub, shaped);
                     return null;
                 });
             } catch (Exception e) {
@@ -83,7 +83,8 @@ public final class Restorer {
                 throw e;
             }
             Restoration.ExitWaiter exit = options.detach() ? null : stub::awaitExit;
-            return new Restoration(stub.pid(), List.of(stub.pid()), (System.nanoTime() - t0) / 1_000_000, exit);
+            return new Restoration(stub.pid(), List.of(stub.pid()), (System.nanoTime() - t0) / 1_000_000,
+                    session.warnings(), exit);
         } catch (EngineException e) {
             throw e;
         } catch (Exception e) {

@@ -58,10 +58,13 @@ public final class StoreConfig {
             text = Files.readString(layout.config(), StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             throw new StoreException("store " + layout.root() + ": config missing");
+        } catch (java.nio.charset.CharacterCodingException e) {
+            // a flipped byte can make it invalid UTF-8: that is damage, named as such
+            throw new StoreException("store " + layout.root() + ": " + layout.config() + " is damaged (not valid text)");
         }
         String[] lines = text.split("\n");
         if (lines.length < 2 || !lines[0].equals(HEADER) || !lines[1].startsWith("version=")) {
-            throw new StoreException("store " + layout.root() + ": config damaged");
+            throw new StoreException("store " + layout.root() + ": " + layout.config() + " is damaged");
         }
         String found = lines[1].substring("version=".length()).trim();
         if (!found.equals(Integer.toString(version))) {

@@ -5,11 +5,11 @@ import dev.cryo.engine.Restoration;
 import java.util.List;
 import java.util.Locale;
 
-/** What {@code cryo restore} reports; --json keys: pid, pids, restore_ms, log (null unless --stdio log). */
-public record RestoreSummary(int pid, List<Integer> pids, long restoreMs, String log) {
+/** What {@code cryo restore} reports; --json keys: pid, pids, restore_ms, log (null unless --stdio log), warnings. */
+public record RestoreSummary(int pid, List<Integer> pids, long restoreMs, String log, List<String> warnings) {
 
     public static RestoreSummary of(Restoration r, String log) {
-        return new RestoreSummary(r.pid(), r.pids(), r.restoreMillis(), log);
+        return new RestoreSummary(r.pid(), r.pids(), r.restoreMillis(), log, r.warnings());
     }
 
     /** Human lines; the last one is the root PID alone. */

@@ -10,7 +10,9 @@ import java.io.IOException;
  * Descriptors that led outside the checkpoint (a terminal, a pipe to a process not checkpointed). They
  * cannot be re-created, so they are connected per --stdio: to the restorer's own stdin/stdout/stderr
  * (inherit), to /dev/null (null), or to a log file (log). Read ends go to stdin or /dev/null, write
- * ends to stdout/stderr or the log.
+ * ends to stdout/stderr or the log. Outside descriptors other than 0, 1 and 2 (a pipe inherited from
+ * whatever started the process) are connected to /dev/null, with a warning naming them: tying them
+ * to our own stdout would keep a caller's pipe open for the life of the restored process.
  */
 final class ExternalFdHandler {
     private static final int O_ACCMODE = 3, O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_CREAT = 0100, O_APPEND = 02000,
@@ -23,6 +25,7 @@ final class ExternalFdHandler {
         RestoreOptions.StdioMode mode = s.options().stdio();
         String path;
         int flags;
+        if (e.fd() > 2) mode = RestoreOptions.StdioMode.NULL;
         switch (mode) {
             case INHERIT -> {
                 int ours = e.fd() <= 2 ? e.fd() : (reads ? 0 : 1);
@@ -30,6 +33,10 @@ final class ExternalFdHandler {
                 flags = access;
             }
             case NULL -> {
+                if (e.fd() > 2) {
+                    s.warn("pid " + s.pid() + ": fd " + e.fd() + " led outside the checkpoint (" + e.description()
+                            + "): connected to /dev/null");
+                }
                 path = "/dev/null";
                 flags = access;
             }

@@ -7,6 +7,7 @@ import dev.cryo.image.fd.DupFd;
 import dev.cryo.image.fd.ExternalFd;
 import dev.cryo.image.fd.FdEntry;
 import dev.cryo.linux.fd.RemoteFds;
+import dev.cryo.linux.proc.NetParser;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -51,6 +52,10 @@ public final class FdTableHandler {
                     entry = files.dump(s, fd, fdFlags, openFlags, info.pos(), target);
                 } else if (target.startsWith("pipe:")) {
                     entry = pipes.dump(s, pidfd, fd, fdFlags, openFlags, target, targets);
+                } else if (target.startsWith("socket:[")) {
+                    long inode = Long.parseLong(target.substring("socket:[".length(), target.length() - 1));
+                    throw new UnsupportedResourceException(pid, "fd " + fd + " (" + NetParser.read(pid).describe(inode) + ")",
+                            "sockets are not supported yet");
                 } else {
                     throw new UnsupportedResourceException(pid, "fd " + fd + " (" + kind(target) + ")",
                             "this kind of file descriptor is not supported yet");
