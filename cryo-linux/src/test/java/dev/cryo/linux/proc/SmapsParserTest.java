@@ -82,14 +82,13 @@ class SmapsParserTest {
         long headers = Pattern.compile("^[0-9a-f]+-[0-9a-f]+ ", Pattern.MULTILINE).matcher(text).results().count();
         List<SmapsEntry> areas = SmapsParser.parse(text);
         assertEquals(headers, areas.size());
-        long previousEnd = 0;
+        // No ordering check: the kernel reads a live process's smaps a page at a time, and this JVM's other
+        // threads map and unmap memory meanwhile, so areas may overlap across a torn read (seen in CI).
         for (SmapsEntry e : areas) {
-            assertTrue(Long.compareUnsigned(e.start(), previousEnd) >= 0, "sorted, no overlap: " + e);
             assertEquals(e.length(), e.size());
             assertTrue(e.rss() <= e.size());
             assertTrue(e.privateDirty() + e.privateClean() + e.sharedDirty() + e.sharedClean() == e.rss(),
                     "rss is split into shared/private clean/dirty: " + e);
-            previousEnd = e.end();
         }
         assertTrue(areas.stream().anyMatch(e -> e.path().endsWith("libjvm.so") && e.isExecutable()));
         assertTrue(areas.stream().anyMatch(e -> e.vmFlags().contains("gd")));
