@@ -28,7 +28,6 @@ import dev.cryo.linux.proc.ProcStat;
 import dev.cryo.linux.proc.StatParser;
 import dev.cryo.linux.process.Signals;
 import dev.cryo.linux.ptrace.Wait;
-import dev.cryo.store.BlobWriter;
 import dev.cryo.store.CheckpointInfo;
 import dev.cryo.store.CheckpointWriter;
 import dev.cryo.store.Store;
@@ -82,16 +81,21 @@ public final class Checkpointer {
         DumpSession session = null;
         long[] masks = null;
         boolean committed = false;
-        try (CheckpointWriter writer = store.begin();
-             NativeBuffer buffer = NativeBuffer.allocate(16 << 20)) {
+        MemoryHandler.Captured memory = null;
+        // before the freeze: the copy buffer (and with it the first native calls, which cost most)
+        NativeBuffer prepared = MemoryHandler.prepare(pid);
+        try (CheckpointWriter writer = store.begin()) {
+            PhaseClock clock = new PhaseClock("checkpoint " + pid);
             Faults.check("seize");
             frozen = freezer.freeze();
+            clock.lap("freeze");
             long frozenAt = System.nanoTime();
             masks = threads.blockSignals(frozen.tids());
             List<MapsEntry> maps = MapsParser.read(pid);
             session = new DumpSession(frozen, maps, Vdso.syscallInstruction(pid, maps), writer);
             Faults.check("inject");
             session.mapScratch();
+            clock.lap("prepare");
             List<ThreadEntry> threadEntries = threads.dump(session, masks);
             SignalHandler signals = new SignalHandler();
             List<SigactionEntry> actions = signals.dumpActions(session);
@@ -99,22 +103,33 @@ public final class Checkpointer {
             MmEntry mm = new MmHandler().dump(session);
             IdentityEntry identity = new IdentityHandler().dump(session);
             session.cleanUp();
+            clock.lap("injected");
             Faults.check("files");
             List<FdEntry> fds = new FdTableHandler().dump(session);
             List<byte[]> sharedPending = signals.dumpSharedPending(session);
             Faults.check("memory");
-            String memoryBlob = "mem/" + pid;
-            BlobWriter blob = writer.blob(memoryBlob);
+            clock.lap("files+identity");
             progress.update("memory", 0, -1);
-            List<VmaEntry> vmas = new MemoryHandler(buffer).dump(session, blob);
-            long freezeMillis;
+            memory = new MemoryHandler().capture(session, prepared);
+            prepared = null; // owned by memory now
+            clock.lap("memory");
+            long freezeMillis = (System.nanoTime() - frozenAt) / 1_000_000;
             if (options.leaveRunning()) {
+                // everything is copied out: let the application go while we hash, compress and write
                 threads.restoreMasks(frozen.tids(), masks);
                 freezer.thaw(frozen);
                 masks = null;
                 frozen = null;
             }
-            freezeMillis = (System.nanoTime() - frozenAt) / 1_000_000;
+            String memoryBlob = "mem/" + pid;
+            progress.update("writing", 0, memory.bytes());
+            MemoryHandler.write(memory, writer.blob(memoryBlob));
+            List<VmaEntry> vmas = memory.vmas();
+            clock.lap("thaw+write");
+            if (!options.leaveRunning()) {
+                // the application stays stopped until it is killed, once the checkpoint is safe
+                freezeMillis = (System.nanoTime() - frozenAt) / 1_000_000;
+            }
             ProcessEntry process = new ProcessEntry(pid, stat.ppid(), stat.pgrp(), stat.session(),
                     threadEntries.getFirst().comm(), identity, mm, vmas, threadEntries, fds, actions, sharedPending,
                     itimers, memoryBlob);
@@ -131,6 +146,8 @@ public final class Checkpointer {
             labels.put("comm", process.comm());
             CheckpointInfo info = writer.commit(ImageCodec.encode(checkpoint), labels);
             committed = true;
+            clock.lap("commit");
+            clock.print();
             if (!options.leaveRunning()) {
                 Signals.kill(pid, Signals.SIGKILL);
                 // the leader's exit is reported only after every other thread's: wait for it last
@@ -142,11 +159,12 @@ public final class Checkpointer {
                     }
                 }
                 frozen = null;
-                freezeMillis = (System.nanoTime() - frozenAt) / 1_000_000;
             }
             return new CheckpointResult(info.id(), List.of(pid), threadEntries.size(), info.logicalBytes(),
                     info.addedBytes(), freezeMillis, (System.nanoTime() - t0) / 1_000_000);
         } finally {
+            if (prepared != null) prepared.close();
+            if (memory != null) memory.close();
             if (frozen != null) {
                 // any failure, or leave-running not reached: put everything back exactly as it was
                 if (session != null) {

@@ -74,8 +74,9 @@ public final class Restorer {
             try (Tracer tracer = new Tracer("restore-" + process.pid())) {
                 session = new RestoreSession(process, pages, options, ghosts.paths());
                 RestoreSession shaped = session;
+                GhostFileRestorer unlinkBeforeResume = ghosts;
                 tracer.call(() -> {
-                    shape(stub, shaped);
+                    shape(stub, shaped, unlinkBeforeResume);
                     return null;
                 });
             } catch (Exception e) {
@@ -103,7 +104,7 @@ public final class Restorer {
             throw new EngineException("restore: pid " + process.pid() + ": memory data is " + blob.size()
                     + " bytes, the image expects " + expected);
         }
-        NativeBuffer buf = NativeBuffer.allocate(Math.max(expected, NativeBuffer.PAGE));
+        NativeBuffer buf = NativeBuffer.map(expected);
         try {
             for (long off = 0; off < expected; off += LOAD_CHUNK) {
                 int n = (int) Math.min(LOAD_CHUNK, expected - off);
@@ -117,7 +118,7 @@ public final class Restorer {
     }
 
     /** Turns the stopped stub into the checkpointed process. Runs on the stub's tracer thread. */
-    private void shape(Stub stub, RestoreSession s) throws Exception {
+    private void shape(Stub stub, RestoreSession s, GhostFileRestorer ghosts) throws Exception {
         int pid = stub.pid();
         stub.awaitStopped();
         Ptrace.seize(pid, Ptrace.O_TRACESYSGOOD | Ptrace.O_TRACEEXEC | Ptrace.O_TRACECLONE | Ptrace.O_EXITKILL);
@@ -140,7 +141,7 @@ public final class Restorer {
         s.putInjector(main);
 
         progress.update("memory", 0, -1);
-        new MemoryHandler(null).restore(s, MapsParser.read(pid), temp);
+        new MemoryHandler().restore(s, MapsParser.read(pid), temp);
         new MmHandler().restore(s);
         IdentityHandler identity = new IdentityHandler();
         identity.restore(s);
@@ -153,6 +154,7 @@ public final class Restorer {
         signals.restorePending(s);
         identity.restoreCredentials(s);
         signals.restoreItimers(s);
+        ghosts.unlinkAll(); // every descriptor and mapping holds them now: deleted again, as they were
         threads.finish(s);
     }
 

@@ -37,7 +37,16 @@ final class Cli {
         return run(DEFAULT_TIMEOUT, args);
     }
 
+    /** Runs with extra environment variables (e.g. CRYO_FAULT for fault injection). */
+    CliResult run(java.util.Map<String, String> env, String... args) {
+        return run(DEFAULT_TIMEOUT, env, args);
+    }
+
     CliResult run(Duration timeout, String... args) {
+        return run(timeout, java.util.Map.of(), args);
+    }
+
+    CliResult run(Duration timeout, java.util.Map<String, String> env, String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Repo.cryo().toString());
         cmd.addAll(List.of(args));
@@ -52,6 +61,7 @@ final class Cli {
         pb.environment().put("JAVA_HOME", Repo.JDK);
         // Test what `mvn install` built: the launcher must not start a rebuild of its own mid-test.
         pb.environment().put("CRYO_NO_BUILD", "1");
+        pb.environment().putAll(env);
         try {
             Process p = pb.start();
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {

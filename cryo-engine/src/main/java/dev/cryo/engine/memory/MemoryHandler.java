@@ -10,6 +10,8 @@ import dev.cryo.linux.mem.NativeBuffer;
 import dev.cryo.linux.mem.Pagemap;
 import dev.cryo.linux.mem.ProcMem;
 import dev.cryo.linux.proc.MapsEntry;
+import dev.cryo.linux.proc.SmapsParser;
+import dev.cryo.linux.proc.SmapsRollup;
 import dev.cryo.store.BlobWriter;
 
 import java.io.IOException;
@@ -27,17 +29,38 @@ import java.util.List;
  */
 public final class MemoryHandler {
     private static final int PAGE = NativeBuffer.PAGE;
-    /** Copy buffer: large enough that a syscall moves many MiB, small enough to stay in cache-friendly reuse. */
-    static final int BUFFER_SIZE = 16 << 20;
+    /** Slice handed to the store at a time (a ByteBuffer view is at most 2 GiB). */
+    private static final int WRITE_SLICE = 16 << 20;
 
-    private final NativeBuffer buffer;
-
-    public MemoryHandler(NativeBuffer buffer) {
-        this.buffer = buffer;
+    /**
+     * A frozen process's memory, copied out: its areas, and their dumped pages back to back in one buffer
+     * (the future memory blob). Copying is all that happens while the process is frozen; hashing,
+     * compressing and writing come after it runs again.
+     */
+    public record Captured(List<VmaEntry> vmas, NativeBuffer pages, long bytes) implements AutoCloseable {
+        @Override
+        public void close() {
+            pages.close();
+        }
     }
 
-    /** The areas with their dumped page runs; the pages themselves go to {@code blob}. */
-    public List<VmaEntry> dump(DumpSession s, BlobWriter blob) throws IOException {
+    /**
+     * A buffer for {@link #capture}, sized from /proc/PID/smaps_rollup and populated before the process is
+     * frozen, so that neither its allocation nor its page faults count in the freeze. Null if the process
+     * seems to have no memory of its own worth it.
+     */
+    public static NativeBuffer prepare(int pid) throws IOException {
+        SmapsRollup r = SmapsParser.readRollup(pid);
+        long estimate = Math.max(r.anonymous(), r.privateDirty()) + r.swap();
+        estimate += estimate / 16 + (1 << 20); // the process may grow a little before it is frozen
+        return NativeBuffer.map(estimate);
+    }
+
+    /**
+     * Reads the layout and copies every dumped page out of the (frozen) process, into {@code prepared}
+     * when it is large enough (the result then owns it), else into a buffer mapped now.
+     */
+    public Captured capture(DumpSession s, NativeBuffer prepared) throws IOException {
         List<VmaEntry> out = new ArrayList<>();
         RunCollector runs = new RunCollector();
         long blobOffset = 0;
@@ -60,64 +83,55 @@ public final class MemoryHandler {
                 blobOffset += (runs.pages() - first) * PAGE;
             }
         }
-        copy(s, runs, blob);
-        return out;
+        NativeBuffer pages = prepared != null && prepared.size() >= blobOffset ? prepared : NativeBuffer.map(blobOffset);
+        if (pages != prepared && prepared != null) prepared.close();
+        try {
+            copy(s, runs, pages);
+            return new Captured(out, pages, blobOffset);
+        } catch (IOException | RuntimeException e) {
+            pages.close();
+            throw e;
+        }
     }
 
-    /** Reads the collected ranges into the buffer batch by batch and hands each batch to the blob. */
-    private void copy(DumpSession s, RunCollector runs, BlobWriter blob) throws IOException {
+    /** Streams captured pages into the memory blob (the process may be running again by now). */
+    public static void write(Captured captured, BlobWriter blob) throws IOException {
+        for (long off = 0; off < captured.bytes(); off += WRITE_SLICE) {
+            blob.write(captured.pages().view(off, (int) Math.min(WRITE_SLICE, captured.bytes() - off)));
+        }
+    }
+
+    /**
+     * Reads all collected ranges back to back into {@code pages}: process_vm_readv, 1024 ranges per call;
+     * a range it cannot read (PROT_NONE, past the end of a mapped file) through /proc/PID/mem, and what
+     * even that cannot read stays zero.
+     */
+    private static void copy(DumpSession s, RunCollector runs, NativeBuffer pages) throws IOException {
         long[] addrs = runs.addresses(), lens = runs.lengths();
         int n = runs.count();
-        int i = 0;
-        long split = 0; // bytes of range i already copied in an earlier batch
+        long done = 0;
+        int at = 0;
         ProcMem procMem = null;
         try {
-            while (i < n) {
-                // fill the buffer with whole ranges (the last one possibly cut at the buffer's end)
-                int from = i;
-                long filled = 0;
-                long[] batchAddrs = new long[Math.min(n - i, 4096)];
-                long[] batchLens = new long[batchAddrs.length];
-                int k = 0;
-                while (i < n && k < batchAddrs.length && filled < BUFFER_SIZE) {
-                    long a = addrs[i] + split, l = Math.min(lens[i] - split, BUFFER_SIZE - filled);
-                    batchAddrs[k] = a;
-                    batchLens[k++] = l;
-                    filled += l;
-                    if (split + l == lens[i]) {
-                        i++;
-                        split = 0;
-                    } else {
-                        split += l;
-                    }
+            while (at < n) {
+                long got = s.memory().read(addrs, lens, at, n, pages, done);
+                done += got;
+                long left = got;
+                while (at < n && left >= lens[at]) {
+                    left -= lens[at];
+                    at++;
                 }
-                long done = 0;
-                int at = 0;
-                while (at < k) {
-                    long got = s.memory().read(batchAddrs, batchLens, at, k, buffer, done);
-                    done += got;
-                    // skip over the ranges fully read
-                    long left = got;
-                    while (at < k && left >= batchLens[at]) {
-                        left -= batchLens[at];
-                        at++;
-                    }
-                    if (at < k) {
-                        // range `at` (from `left` on) is not readable by process_vm_readv: PROT_NONE, or past
-                        // the end of a file. /proc/PID/mem reads what can be read; the rest stays zero.
-                        if (procMem == null) procMem = new ProcMem(s.pid(), false);
-                        long a = batchAddrs[at] + left, l = batchLens[at] - left;
-                        for (long off = 0; off < l; off += PAGE) {
-                            ByteBuffer page = buffer.view(done + off, PAGE);
-                            if (!procMem.read(a + off, page)) {
-                                buffer.view(done + off, PAGE).put(ZERO_PAGE.duplicate());
-                            }
+                if (at < n) {
+                    if (procMem == null) procMem = new ProcMem(s.pid(), false);
+                    long a = addrs[at] + left, l = lens[at] - left;
+                    for (long off = 0; off < l; off += PAGE) {
+                        if (!procMem.read(a + off, pages.view(done + off, PAGE))) {
+                            pages.view(done + off, PAGE).put(ZERO_PAGE.duplicate());
                         }
-                        done += l;
-                        at++;
                     }
+                    done += l;
+                    at++;
                 }
-                blob.write(buffer.view(0, (int) filled));
             }
         } finally {
             if (procMem != null) procMem.close();

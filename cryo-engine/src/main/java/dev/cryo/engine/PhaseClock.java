@@ -1,0 +1,27 @@
+package dev.cryo.engine;
+
+/**
+ * Phase timings of one checkpoint or restore, printed on stderr when CRYO_TIMINGS is set: where the
+ * time goes, for benchmarks and for users wondering why a freeze took long.
+ */
+final class PhaseClock {
+    private static final boolean ENABLED = System.getenv("CRYO_TIMINGS") != null;
+    private final String what;
+    private long last = System.nanoTime();
+    private final StringBuilder line = new StringBuilder();
+
+    PhaseClock(String what) {
+        this.what = what;
+    }
+
+    void lap(String phase) {
+        if (!ENABLED) return;
+        long now = System.nanoTime();
+        line.append(String.format(" %s=%.1fms", phase, (now - last) / 1e6));
+        last = now;
+    }
+
+    void print() {
+        if (ENABLED) System.err.println("cryo: timings: " + what + ":" + line);
+    }
+}
