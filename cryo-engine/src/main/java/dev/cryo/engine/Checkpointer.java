@@ -89,6 +89,7 @@ public final class Checkpointer {
             Faults.check("seize");
             frozen = freezer.freeze();
             clock.lap("freeze");
+            UnsupportedState.refuse(pid);
             long frozenAt = System.nanoTime();
             masks = threads.blockSignals(frozen.tids());
             List<MapsEntry> maps = MapsParser.read(pid);

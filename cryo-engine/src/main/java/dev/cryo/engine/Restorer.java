@@ -52,6 +52,7 @@ public final class Restorer {
      */
     public Restoration restore(String ref, RestoreOptions options) throws EngineException {
         long t0 = System.nanoTime();
+        PhaseClock clock = new PhaseClock("restore " + ref);
         Checkpoint image;
         NativeBuffer pages = null;
         GhostFileRestorer ghosts = null;
@@ -66,11 +67,14 @@ public final class Restorer {
                 throw new EngineException("restore: checkpoints of several processes are not supported yet");
             }
             ImageCheck.verify(image);
+            clock.lap("verify");
             ProcessEntry process = image.root();
             progress.update("loading", 0, -1);
             pages = load(checkpoint.blob(process.memoryBlob()), process);
             ghosts = GhostFileRestorer.create(checkpoint, process);
+            clock.lap("load");
             Stub stub = Stub.launch(helper(), process.pid(), process.sid() == process.pid(), options.detach());
+            clock.lap("stub");
             try (Tracer tracer = new Tracer("restore-" + process.pid())) {
                 session = new RestoreSession(process, pages, options, ghosts.paths());
                 RestoreSession shaped = session;
@@ -83,6 +87,8 @@ public final class Restorer {
                 stub.kill();
                 throw e;
             }
+            clock.lap("shape");
+            clock.print();
             Restoration.ExitWaiter exit = options.detach() ? null : stub::awaitExit;
             return new Restoration(stub.pid(), List.of(stub.pid()), (System.nanoTime() - t0) / 1_000_000,
                     session.warnings(), exit);

@@ -57,8 +57,35 @@ class UnsupportedIT {
         refused(w, Proc.fdsLinkingTo(w.pid(), "io_uring"), "io_uring", "--leave-running");
     }
 
-    private Workload start(String name) {
-        Workload w = Workload.start(tmp.resolve(name + ".log"), List.of(Repo.workload(name).toString()));
+    @Test
+    void aPosixTimerIsRefused() {
+        refusedState(start("unsupported_state01", "timer"), "posix timer");
+    }
+
+    @Test
+    void aFileLockIsRefused() {
+        refusedState(start("unsupported_state01", "flock", tmp.resolve("held.lock").toString()), "file lock");
+    }
+
+    @Test
+    void aSeccompFilterIsRefused() {
+        refusedState(start("unsupported_state01", "seccomp"), "seccomp");
+    }
+
+    /** State that is not one descriptor: the error names the pid and the kind; the process goes on. */
+    private void refusedState(Workload w, String kind) {
+        String line = assertOperationalError(cli.run("checkpoint", Long.toString(w.pid())), kind);
+        assertTrue(mentionsNumber(line, w.pid()), "the error names the pid " + w.pid() + ": " + line);
+        w.assertRunningUntraced();
+        w.waitForTick(w.lastTick() + 3, TICKS);
+        w.assertNoFail();
+        w.assertPidUnchanged();
+    }
+
+    private Workload start(String name, String... args) {
+        List<String> command = new ArrayList<>(List.of(Repo.workload(name).toString()));
+        command.addAll(List.of(args));
+        Workload w = Workload.start(tmp.resolve(name + ".log"), command);
         started.add(w);
         Workload.await(() -> !w.lines().isEmpty() || !w.alive(), TICKS, name + " to start");
         String first = w.lines().isEmpty() ? "" : w.lines().getFirst();

@@ -48,6 +48,9 @@ public final class FdTableHandler {
                 FdEntry entry;
                 if (target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console")) {
                     entry = new ExternalFd(fd, fdFlags, openFlags, target);
+                } else if (target.startsWith("/memfd:")) {
+                    throw new UnsupportedResourceException(pid, "fd " + fd + " (memfd " + target.substring(7) + ")",
+                            "memfd is not supported yet");
                 } else if (target.startsWith("/")) {
                     entry = files.dump(s, fd, fdFlags, openFlags, info.pos(), target);
                 } else if (target.startsWith("pipe:")) {
