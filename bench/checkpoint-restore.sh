@@ -2,15 +2,16 @@
 # Benchmark: wall time of `cryo checkpoint` and `cryo restore --detach` through the CLI, freeze time and
 # bytes stored, for a C process with N MiB of touched heap (workloads/counter01). Median of RUNS runs.
 #
-#   bench/checkpoint-restore.sh [SIZES_MIB...]      default: 256 1024; RUNS=5, STORE=<temp dir on local disk>
+#   bench/checkpoint-restore.sh [SIZES_MIB...]      default: 256 1024; RUNS=5; stores under /var/tmp (local disk)
 # Prints one line per run and a median line per size (paste them into bench/RESULTS.md with the commit).
+# Every run uses a fresh store: the first checkpoint of a process, with nothing to deduplicate against
+# (every counter01 holds the same pattern, so a shared store would measure dedup instead).
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cryo=$repo/cryo
 sizes=("${@:-256 1024}"); [[ $# -gt 0 ]] || sizes=(256 1024)
 runs=${RUNS:-5}
-store=${STORE:-$(mktemp -d /var/tmp/cryo-bench.XXXXXX)}
-export CRYO_STORE=$store
+base=$(mktemp -d /var/tmp/cryo-bench.XXXXXX)
 "$cryo" --version >/dev/null   # builds if needed, outside the timings
 ms() { echo $(( $(date +%s%N) / 1000000 )); }
 json_field() { grep -o "\"$1\": *[0-9]*" | head -1 | grep -o '[0-9]*$'; }
@@ -19,6 +20,7 @@ median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : int((a[NR/
 for size in "${sizes[@]}"; do
     ck=(); rs=(); fz=(); st=()
     for run in $(seq "$runs"); do
+        export CRYO_STORE=$base/store-$size-$run
         log=$(mktemp /tmp/cryo-bench-log.XXXXXX)
         pid=$("$repo/cryo-helper/target/cryo-helper" spawn "$log" -- "$repo/workloads/target/counter01" "$size")
         for _ in $(seq 600); do grep -q "tick 2 " "$log" && break; sleep 0.05; done
@@ -36,8 +38,8 @@ for size in "${sizes[@]}"; do
         kill -9 "$rpid" 2>/dev/null || true
         for _ in $(seq 200); do [[ -e /proc/$rpid ]] || break; sleep 0.02; done
         rm -f "$log"
-        "$cryo" rm "$id" >/dev/null
+        rm -rf "$CRYO_STORE"
     done
     echo "MEDIAN size=${size}MiB checkpoint_ms=$(printf '%s\n' "${ck[@]}" | median) freeze_ms=$(printf '%s\n' "${fz[@]}" | median) restore_ms=$(printf '%s\n' "${rs[@]}" | median) bytes_stored=$(printf '%s\n' "${st[@]}" | median)"
 done
-[[ -n ${STORE:-} ]] || rm -rf "$store"
+rm -rf "$base"

@@ -107,10 +107,16 @@ public final class MemoryHandler {
      * even that cannot read stays zero.
      */
     private static void copy(DumpSession s, RunCollector runs, NativeBuffer pages) throws IOException {
+        Halves.run(runs, (from, to, offset) -> copy(s, runs, from, to, offset, pages));
+    }
+
+    /** Copies ranges [from, to) to {@code pages} at {@code offset}. */
+    private static void copy(DumpSession s, RunCollector runs, int from, int to, long offset, NativeBuffer pages)
+            throws IOException {
         long[] addrs = runs.addresses(), lens = runs.lengths();
-        int n = runs.count();
-        long done = 0;
-        int at = 0;
+        int n = to;
+        long done = offset;
+        int at = from;
         ProcMem procMem = null;
         try {
             while (at < n) {
@@ -182,6 +188,20 @@ public final class MemoryHandler {
                 add(m.start() + local.get(i)[0] * PAGE, local.get(i)[1] * PAGE);
             }
             return out;
+        }
+
+        /** Cuts the last range in two at a page boundary (so that one huge range can be copied by two threads). */
+        void splitLast() {
+            long len = lens[count - 1], first = (len / 2) & -PAGE;
+            if (first == 0) return;
+            long addr = addrs[count - 1];
+            lens[count - 1] = first;
+            if (count == addrs.length) {
+                addrs = java.util.Arrays.copyOf(addrs, count * 2);
+                lens = java.util.Arrays.copyOf(lens, count * 2);
+            }
+            addrs[count] = addr + first;
+            lens[count++] = len - first;
         }
 
         private void add(long addr, long len) {
@@ -306,11 +326,14 @@ public final class MemoryHandler {
             long[] r = v.pageRuns();
             for (int i = 0; i < r.length; i += 2) runs.add(v.start() + r[i] * PAGE, r[i + 1] * PAGE);
         }
-        long want = runs.pages() * PAGE;
-        long done = s.memory().write(runs.addresses(), runs.lengths(), 0, runs.count(), s.pages(), 0);
-        if (done != want) {
-            throw new IOException("process_vm_writev wrote " + done + " of " + want + " bytes of memory");
-        }
+        Halves.run(runs, (from, to, offset) -> {
+            long want = 0;
+            for (int i = from; i < to; i++) want += runs.lengths()[i];
+            long done = s.memory().write(runs.addresses(), runs.lengths(), from, to, s.pages(), offset);
+            if (done != want) {
+                throw new IOException("process_vm_writev wrote " + done + " of " + want + " bytes of memory");
+            }
+        });
     }
 
     private static String describe(VmaEntry v) {
