@@ -14,6 +14,13 @@
  *       Without --detach the helper stays the child's parent, reaps it and exits with its status
  *       (128+signal if killed), so `cryo restore` can pass the exit code on.
  *
+ *   cryo-helper stub --newns --pid PID [--setsid] [--detach]
+ *       The same in a new PID namespace, for when PID is taken in ours: the helper unshares a PID
+ *       namespace and forks its init (PID 1 there; with a mount namespace of its own and a fresh /proc, so
+ *       that /proc/self agrees with getpid()), which creates the stub with PID inside it, reaps
+ *       every orphan of the namespace, and exits with the stub's status when it exits (taking the
+ *       namespace with it). Prints the stub's PID as seen from our namespace.
+ *
  *   cryo-helper hold
  *       Never meant to run: the exec target of the stub.
  */
@@ -21,6 +28,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/sched.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -86,22 +95,108 @@ static int spawn(int argc, char **argv) {
     return 0;
 }
 
+static pid_t clone_with_pid(pid_t want) {
+    struct clone_args ca;
+    memset(&ca, 0, sizeof ca);
+    ca.exit_signal = SIGCHLD;
+    ca.set_tid = (uint64_t)(uintptr_t)&want;
+    ca.set_tid_size = 1;
+    return (pid_t)syscall(SYS_clone3, &ca, sizeof ca);
+}
+
+static void become_stub(int do_setsid) {
+    if (do_setsid) setsid();
+    raise(SIGSTOP);
+    execl("/proc/self/exe", "cryo-helper", "hold", (char *)NULL);
+    _exit(126);
+}
+
+static int exit_status(int st) {
+    if (WIFEXITED(st)) return WEXITSTATUS(st);
+    if (WIFSIGNALED(st)) return 128 + WTERMSIG(st);
+    return 1;
+}
+
+/* The outer PID of init's only child, from /proc/INIT/task/INIT/children. */
+static pid_t only_child(pid_t init) {
+    char path[64], buf[64];
+    snprintf(path, sizeof path, "/proc/%d/task/%d/children", init, init);
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) return -1;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0) return -1;
+    buf[n] = 0;
+    return atoi(buf);
+}
+
+static int stub_in_new_namespace(pid_t want, int do_setsid, int detach) {
+    int ready[2];
+    if (pipe2(ready, O_CLOEXEC)) die("pipe");
+    if (unshare(CLONE_NEWPID)) {
+        fprintf(stderr, "cryo-helper: stub: new PID namespace: %s\n", strerror(errno));
+        return 126;
+    }
+    pid_t init = fork();
+    if (init < 0) die("fork");
+    if (init == 0) {
+        /* PID 1 of the new namespace. Its processes must see it in /proc too (/proc/self, /proc/self/task
+         * list PIDs of the namespace /proc was mounted in): a mount namespace of its own, private so
+         * nothing propagates back, with a procfs of the new PID namespace on /proc. */
+        close(ready[0]);
+        int err = 0;
+        if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL)
+                || mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL)) {
+            err = errno;
+            if (write(ready[1], &err, sizeof err) != sizeof err) _exit(126);
+            _exit(126);
+        }
+        pid_t child = clone_with_pid(want);
+        if (child == 0) become_stub(do_setsid);
+        err = child < 0 ? errno : 0;
+        if (write(ready[1], &err, sizeof err) != sizeof err) _exit(126);
+        close(ready[1]);
+        if (child < 0) _exit(126);
+        for (;;) {
+            int st;
+            pid_t w = wait(&st);
+            if (w == child) _exit(exit_status(st));
+            if (w < 0 && errno == ECHILD) _exit(1);
+        }
+    }
+    close(ready[1]);
+    int err = -1;
+    if (read(ready[0], &err, sizeof err) != sizeof err || err) {
+        fprintf(stderr, "cryo-helper: stub: pid %d in a new namespace: %s\n", want, err > 0 ? strerror(err) : "init failed");
+        return 126;
+    }
+    pid_t outer = -1;
+    for (int i = 0; i < 1000 && (outer = only_child(init)) <= 0; i++) usleep(1000);
+    if (outer <= 0) { fprintf(stderr, "cryo-helper: stub: cannot find the stub's pid\n"); return 126; }
+    printf("%d\n", outer);
+    fflush(stdout);
+    if (detach) return 0;
+    int st;
+    while (waitpid(init, &st, 0) < 0) if (errno != EINTR) die("waitpid");
+    return exit_status(st);
+}
+
 static int stub(int argc, char **argv) {
-    pid_t want = 0; int do_setsid = 0, detach = 0;
+    pid_t want = 0; int do_setsid = 0, detach = 0, newns = 0;
     for (int i = 2; i < argc; i++) {
         if (!strcmp(argv[i], "--pid") && i + 1 < argc) want = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--setsid")) do_setsid = 1;
         else if (!strcmp(argv[i], "--detach")) detach = 1;
+        else if (!strcmp(argv[i], "--newns")) newns = 1;
         else { fprintf(stderr, "cryo-helper: stub: unknown argument %s\n", argv[i]); return 2; }
+    }
+    if (newns) {
+        if (want <= 0) { fprintf(stderr, "cryo-helper: stub: --newns needs --pid\n"); return 2; }
+        return stub_in_new_namespace(want, do_setsid, detach);
     }
     pid_t pid;
     if (want > 0) {
-        struct clone_args ca;
-        memset(&ca, 0, sizeof ca);
-        ca.exit_signal = SIGCHLD;
-        ca.set_tid = (uint64_t)(uintptr_t)&want;
-        ca.set_tid_size = 1;
-        pid = (pid_t)syscall(SYS_clone3, &ca, sizeof ca);
+        pid = clone_with_pid(want);
         if (pid < 0) {
             /* EEXIST: the PID is taken (a zombie may still hold it); the restorer decides what next */
             fprintf(stderr, "cryo-helper: stub: pid %d: %s\n", want, strerror(errno));
@@ -111,21 +206,14 @@ static int stub(int argc, char **argv) {
         pid = fork();
         if (pid < 0) die("fork");
     }
-    if (pid == 0) {
-        if (do_setsid) setsid();
-        raise(SIGSTOP);
-        execl("/proc/self/exe", "cryo-helper", "hold", (char *)NULL);
-        _exit(126);
-    }
+    if (pid == 0) become_stub(do_setsid);
     printf("%d\n", pid);
     fflush(stdout);
     if (detach) return 0;
     /* Stay the parent: reap the restored process and pass its status on. */
     int st;
     while (waitpid(pid, &st, 0) < 0) if (errno != EINTR) die("waitpid");
-    if (WIFEXITED(st)) return WEXITSTATUS(st);
-    if (WIFSIGNALED(st)) return 128 + WTERMSIG(st);
-    return 1;
+    return exit_status(st);
 }
 
 int main(int argc, char **argv) {

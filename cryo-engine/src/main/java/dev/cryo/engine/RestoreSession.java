@@ -24,22 +24,44 @@ public final class RestoreSession {
     private final RemoteMemory memory;
     private final NativeBuffer pages;
     private final RestoreOptions options;
+    /** Keyed by the recorded TID; each injector works on the thread's TID as seen from our namespace. */
     private final Map<Integer, SyscallInjector> injectors = new LinkedHashMap<>();
+    private final Map<Integer, Integer> outerTids = new java.util.HashMap<>();
+    private final int outerPid;
     private final Map<String, String> ghostPaths;
     private final java.util.List<String> warnings = new java.util.ArrayList<>();
     private long scratch;
     private int argTop = ARGS;
 
-    RestoreSession(ProcessEntry image, NativeBuffer pages, RestoreOptions options, Map<String, String> ghostPaths) {
+    RestoreSession(ProcessEntry image, int outerPid, NativeBuffer pages, RestoreOptions options,
+                   Map<String, String> ghostPaths) {
         this.image = image;
-        this.memory = new RemoteMemory(image.pid());
+        this.outerPid = outerPid;
+        this.outerTids.put(image.pid(), outerPid);
+        this.memory = new RemoteMemory(outerPid);
         this.pages = pages;
         this.options = options;
         this.ghostPaths = ghostPaths;
     }
 
+    /** The recorded PID: what the process sees as its own, and what injected calls must use. */
     public int pid() {
         return image.pid();
+    }
+
+    /**
+     * The process as seen from cryo's PID namespace, for ptrace, /proc and process_vm_*: the same as
+     * {@link #pid()} unless it was restored into a new PID namespace.
+     */
+    public int outerPid() {
+        return outerPid;
+    }
+
+    /** A recorded TID as seen from cryo's namespace. */
+    public int outer(int recordedTid) {
+        Integer t = outerTids.get(recordedTid);
+        if (t == null) throw new IllegalStateException("thread " + recordedTid + " has not been created");
+        return t;
     }
 
     public ProcessEntry image() {
@@ -76,15 +98,16 @@ public final class RestoreSession {
         return injectors.get(tid);
     }
 
-    /** Registers a thread ready for injection, starting from its current registers, using the scratch code. */
-    public SyscallInjector adopt(int tid) throws IOException {
-        SyscallInjector inj = new SyscallInjector(tid, Ptrace.getRegs(tid), scratch, SyscallInjector.Mode.INT3);
-        injectors.put(tid, inj);
+    /** Registers a new thread ready for injection, starting from its current registers, using the scratch code. */
+    public SyscallInjector adopt(int recordedTid, int outerTid) throws IOException {
+        SyscallInjector inj = new SyscallInjector(outerTid, Ptrace.getRegs(outerTid), scratch, SyscallInjector.Mode.INT3);
+        injectors.put(recordedTid, inj);
+        outerTids.put(recordedTid, outerTid);
         return inj;
     }
 
-    void putInjector(SyscallInjector injector) {
-        injectors.put(injector.tid(), injector);
+    void putMainInjector(SyscallInjector injector) {
+        injectors.put(pid(), injector);
     }
 
     public Iterable<SyscallInjector> injectors() {

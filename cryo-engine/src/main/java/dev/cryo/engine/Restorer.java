@@ -8,6 +8,7 @@ import dev.cryo.engine.inject.Vdso;
 import dev.cryo.engine.memory.MemoryHandler;
 import dev.cryo.engine.mm.MmHandler;
 import dev.cryo.engine.restore.GhostFileRestorer;
+import dev.cryo.engine.restore.PidInUseException;
 import dev.cryo.engine.restore.Stub;
 import dev.cryo.engine.signals.SignalHandler;
 import dev.cryo.engine.threads.ThreadHandler;
@@ -73,10 +74,12 @@ public final class Restorer {
             pages = load(checkpoint.blob(process.memoryBlob()), process);
             ghosts = GhostFileRestorer.create(checkpoint, process);
             clock.lap("load");
-            Stub stub = Stub.launch(helper(), process.pid(), process.sid() == process.pid(), options.detach());
+            List<String> warnings = new java.util.ArrayList<>();
+            Stub stub = launchStub(process, options, warnings);
             clock.lap("stub");
             try (Tracer tracer = new Tracer("restore-" + process.pid())) {
-                session = new RestoreSession(process, pages, options, ghosts.paths());
+                session = new RestoreSession(process, stub.pid(), pages, options, ghosts.paths());
+                warnings.forEach(session::warn);
                 RestoreSession shaped = session;
                 GhostFileRestorer unlinkBeforeResume = ghosts;
                 tracer.call(() -> {
@@ -144,7 +147,7 @@ public final class Restorer {
         s.scratch(scratch);
         s.memory().write(scratch, new byte[] {0x0f, 0x05, (byte) 0xcc, (byte) 0xcc}); // syscall; int3
         main.use(scratch, SyscallInjector.Mode.INT3);
-        s.putInjector(main);
+        s.putMainInjector(main);
 
         progress.update("memory", 0, -1);
         new MemoryHandler().restore(s, MapsParser.read(pid), temp);
@@ -162,6 +165,27 @@ public final class Restorer {
         signals.restoreItimers(s);
         ghosts.unlinkAll(); // every descriptor and mapping holds them now: deleted again, as they were
         threads.finish(s);
+    }
+
+    /**
+     * The stub with the recorded PID: in our PID namespace when it is free (--pidns host, or auto), else
+     * (auto, or --pidns new) in a new PID namespace of its own, where the PID cannot be taken.
+     */
+    private Stub launchStub(ProcessEntry process, RestoreOptions options, List<String> warnings)
+            throws EngineException, IOException, InterruptedException {
+        boolean leader = process.sid() == process.pid();
+        if (options.pidns() == RestoreOptions.PidNamespaceMode.NEW) {
+            return Stub.launchInNewNamespace(helper(), process.pid(), leader, options.detach());
+        }
+        try {
+            return Stub.launch(helper(), process.pid(), leader, options.detach());
+        } catch (PidInUseException e) {
+            if (options.pidns() == RestoreOptions.PidNamespaceMode.HOST) throw e;
+            Stub stub = Stub.launchInNewNamespace(helper(), process.pid(), leader, options.detach());
+            warnings.add("PID " + process.pid() + " is in use here: restored in a new PID namespace, where it is "
+                    + process.pid() + " (PID " + stub.pid() + " from outside)");
+            return stub;
+        }
     }
 
     /** Lets the stub run into its execve and stops it at the syscall's exit, before any of its code runs. */

@@ -75,8 +75,8 @@ public final class IdentityHandler {
         if (id.childSubreaper()) inj.call("prctl(PR_SET_CHILD_SUBREAPER)", SysNr.PRCTL, PR_SET_CHILD_SUBREAPER, 1, 0);
         if (id.thpDisabled()) inj.call("prctl(PR_SET_THP_DISABLE)", SysNr.PRCTL, PR_SET_THP_DISABLE, 1, 0);
         // threads created later inherit both from the main thread
-        if (id.schedPolicy() != 0) TaskAttributes.setScheduler(s.pid(), id.schedPolicy(), id.schedPriority());
-        TaskAttributes.setNice(s.pid(), id.nice());
+        if (id.schedPolicy() != 0) TaskAttributes.setScheduler(s.outerPid(), id.schedPolicy(), id.schedPriority());
+        TaskAttributes.setNice(s.outerPid(), id.nice());
     }
 
     /** Groups, gids, uids: last, because dropping privileges may forbid what comes before. */

@@ -39,10 +39,25 @@ public final class Stub {
     /** Starts the stub with PID {@code pid}; waits, bounded, for a dying process that still holds it. */
     public static Stub launch(Path helperBinary, int pid, boolean sessionLeader, boolean detach)
             throws EngineException, IOException, InterruptedException {
+        return launch(helperBinary, pid, sessionLeader, detach, false);
+    }
+
+    /**
+     * Starts the stub; with {@code newNamespace}, as PID {@code pid} inside a new PID namespace (its init
+     * created by cryo-helper), which never collides with a PID in use in ours.
+     */
+    public static Stub launchInNewNamespace(Path helperBinary, int pid, boolean sessionLeader, boolean detach)
+            throws EngineException, IOException, InterruptedException {
+        return launch(helperBinary, pid, sessionLeader, detach, true);
+    }
+
+    private static Stub launch(Path helperBinary, int pid, boolean sessionLeader, boolean detach, boolean newNamespace)
+            throws EngineException, IOException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PID_WAIT_MILLIS);
         for (;;) {
             List<String> cmd = new ArrayList<>(List.of(helperBinary.toString(), "stub", "--pid", Integer.toString(pid)));
             if (sessionLeader) cmd.add("--setsid");
+            if (newNamespace) cmd.add("--newns");
             if (detach) cmd.add("--detach");
             Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                     .redirectError(ProcessBuilder.Redirect.PIPE).start();
@@ -56,9 +71,7 @@ public final class Stub {
             if (code != PID_IN_USE) throw new IOException("cryo-helper stub failed (exit " + code + "): " + err);
             String holder = holder(pid);
             if (holder != null || System.nanoTime() > deadline) {
-                throw new EngineException("restore: PID " + pid + " is in use by another process"
-                        + (holder != null ? " (" + holder + ")" : "")
-                        + "; restoring into a new PID namespace (--pidns new) is not supported yet");
+                throw new PidInUseException(pid, holder);
             }
             Thread.sleep(20); // a zombie is being reaped: poll until the PID is free
         }

@@ -117,15 +117,18 @@ public final class ThreadHandler {
             long args = s.put(le(88, b -> b.putLong(CLONE_THREAD_FLAGS).putLong(0).putLong(0).putLong(0).putLong(0)
                     .putLong(s.scratch() + RestoreSession.ARGS_END).putLong(RestoreSession.STACK_TOP - RestoreSession.ARGS_END)
                     .putLong(0).putLong(tidArray).putLong(1).putLong(0)));
+            int[] outer = {0};
+            s.main().onClone(newTid -> outer[0] = newTid); // the new thread's TID in our namespace
             long r = s.main().raw(SysNr.CLONE3, args, 88, 0, 0, 0, 0);
             if (r == -dev.cryo.linux.errno.Errno.EEXIST.number()) {
                 throw new IOException("thread id " + t.tid() + " is in use by another process");
             }
             if (r < 0) throw ErrnoException.of("clone3 (thread " + t.tid() + ")", (int) -r);
             if (r != t.tid()) throw new IOException("clone3 gave thread id " + r + " instead of " + t.tid());
-            WaitStatus st = Wait.waitpid(t.tid(), Wait.WALL);
+            if (outer[0] == 0) throw new IOException("clone3 (thread " + t.tid() + "): no clone event");
+            WaitStatus st = Wait.waitpid(outer[0], Wait.WALL);
             if (!st.stopped()) throw new IOException("new thread " + t.tid() + ": " + st);
-            s.adopt(t.tid());
+            s.adopt(t.tid(), outer[0]);
         }
     }
 
@@ -153,7 +156,7 @@ public final class ThreadHandler {
             }
             s.resetArgs();
             inj.call("prctl(PR_SET_NAME)", SysNr.PRCTL, PR_SET_NAME, s.putString(t.comm()), 0);
-            Ptrace.setXstate(t.tid(), t.xstate());
+            Ptrace.setXstate(s.outer(t.tid()), t.xstate());
         }
     }
 
@@ -166,10 +169,10 @@ public final class ThreadHandler {
         long r = s.main().finalCall(SysNr.MUNMAP, s.scratch(), RestoreSession.SCRATCH_SIZE);
         if (r != 0) throw ErrnoException.of("munmap scratch", (int) -r);
         for (ThreadEntry t : s.image().threads()) {
-            Ptrace.setRegs(t.tid(), new UserRegs(t.regs()));
-            Ptrace.setSigmask(t.tid(), t.sigmask());
+            Ptrace.setRegs(s.outer(t.tid()), new UserRegs(t.regs()));
+            Ptrace.setSigmask(s.outer(t.tid()), t.sigmask());
         }
-        for (ThreadEntry t : s.image().threads()) Ptrace.detach(t.tid(), 0);
+        for (ThreadEntry t : s.image().threads()) Ptrace.detach(s.outer(t.tid()), 0);
     }
 
     private static byte[] le(int size, java.util.function.Consumer<ByteBuffer> fill) {
