@@ -59,8 +59,10 @@ public final class Restorer {
         GhostFileRestorer ghosts = null;
         RestoreSession session;
         try (CheckpointReader checkpoint = store.open(ref)) {
+            clock.lap("open");
             try {
                 image = ImageCodec.decode(checkpoint.metadata());
+                clock.lap("decode");
             } catch (ImageFormatException e) {
                 throw new EngineException("restore: checkpoint " + checkpoint.info().id() + ": " + e.getMessage(), e);
             }
