@@ -1,21 +1,26 @@
 package dev.cryo.engine.files;
 
-import dev.cryo.engine.RestoreSession;
 import dev.cryo.engine.DumpSession;
+import dev.cryo.engine.RestoreSession;
 import dev.cryo.engine.UnsupportedResourceException;
 import dev.cryo.image.fd.DupFd;
 import dev.cryo.image.fd.ExternalFd;
 import dev.cryo.image.fd.FdEntry;
+import dev.cryo.image.fd.PipeFd;
+import dev.cryo.image.fd.RegularFileFd;
 import dev.cryo.linux.fd.RemoteFds;
 import dev.cryo.linux.proc.NetParser;
+import dev.cryo.linux.syscall.SysNr;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -90,14 +95,6 @@ public final class FdTableHandler {
         return colon > 0 ? target.substring(0, colon) + " " + target.substring(colon + 1) : target;
     }
 
-    public RegularFileHandler files() {
-        return files;
-    }
-
-    public PipeHandler pipes() {
-        return pipes;
-    }
-
     // ---------------------------------------------------------------- restore
 
     private static final int F_DUPFD_CLOEXEC = 1030;
@@ -110,33 +107,33 @@ public final class FdTableHandler {
      */
     public void restore(RestoreSession s) throws IOException {
         var inj = s.main();
-        inj.call("close_range", dev.cryo.linux.syscall.SysNr.CLOSE_RANGE, 0, 0xffffffffL, 0);
+        inj.call("close_range", SysNr.CLOSE_RANGE, 0, 0xffffffffL, 0);
         List<FdEntry> entries = s.image().fds();
         int park = entries.stream().mapToInt(FdEntry::fd).max().orElse(-1) + 1;
         Map<Integer, Long> parked = new TreeMap<>();
-        java.util.Set<Long> pipeEnds = new java.util.HashSet<>();
+        Set<Long> pipeEnds = new HashSet<>();
         for (FdEntry e : entries) {
             long tmp = switch (e) {
-                case dev.cryo.image.fd.RegularFileFd f -> files.restore(s, f);
-                case dev.cryo.image.fd.PipeFd p -> pipes.restore(s, p);
+                case RegularFileFd f -> files.restore(s, f);
+                case PipeFd p -> pipes.restore(s, p);
                 case ExternalFd x -> external.open(s, x);
                 case DupFd d -> -1;
             };
             if (tmp < 0) continue;
-            long high = inj.call("fcntl(F_DUPFD_CLOEXEC)", dev.cryo.linux.syscall.SysNr.FCNTL, tmp, F_DUPFD_CLOEXEC, park);
+            long high = inj.call("fcntl(F_DUPFD_CLOEXEC)", SysNr.FCNTL, tmp, F_DUPFD_CLOEXEC, park);
             // pipe ends are closed once both ends have been parked; everything else right away
-            if (e instanceof dev.cryo.image.fd.PipeFd) pipeEnds.add(tmp);
-            else inj.raw(dev.cryo.linux.syscall.SysNr.CLOSE, tmp, 0, 0, 0, 0, 0);
+            if (e instanceof PipeFd) pipeEnds.add(tmp);
+            else inj.raw(SysNr.CLOSE, tmp, 0, 0, 0, 0, 0);
             parked.put(e.fd(), high);
         }
-        for (long t : pipeEnds) inj.raw(dev.cryo.linux.syscall.SysNr.CLOSE, t, 0, 0, 0, 0, 0);
+        for (long t : pipeEnds) inj.raw(SysNr.CLOSE, t, 0, 0, 0, 0, 0);
         for (FdEntry e : entries) {
             long from = e instanceof DupFd d ? d.of() : parked.get(e.fd());
-            inj.call("dup3 to fd " + e.fd(), dev.cryo.linux.syscall.SysNr.DUP3, from, e.fd(),
+            inj.call("dup3 to fd " + e.fd(), SysNr.DUP3, from, e.fd(),
                     (e.fdFlags() & FD_CLOEXEC) != 0 ? O_CLOEXEC : 0);
         }
         for (long high : parked.values()) {
-            inj.raw(dev.cryo.linux.syscall.SysNr.CLOSE, high, 0, 0, 0, 0, 0);
+            inj.raw(SysNr.CLOSE, high, 0, 0, 0, 0, 0);
         }
     }
 }

@@ -1,12 +1,12 @@
 package dev.cryo.engine.files;
 
-import dev.cryo.linux.syscall.SysNr;
-import dev.cryo.engine.RestoreSession;
 import dev.cryo.engine.DumpSession;
+import dev.cryo.engine.RestoreSession;
 import dev.cryo.image.fd.ExternalFd;
 import dev.cryo.image.fd.FdEntry;
 import dev.cryo.image.fd.PipeFd;
 import dev.cryo.linux.fd.RemoteFds;
+import dev.cryo.linux.syscall.SysNr;
 
 import java.io.IOException;
 import java.util.Map;

@@ -1,11 +1,11 @@
 package dev.cryo.engine.files;
 
-import dev.cryo.linux.syscall.SysNr;
-import dev.cryo.linux.errno.Errno;
-import dev.cryo.engine.RestoreSession;
 import dev.cryo.engine.DumpSession;
+import dev.cryo.engine.RestoreSession;
 import dev.cryo.engine.UnsupportedResourceException;
 import dev.cryo.image.fd.RegularFileFd;
+import dev.cryo.linux.errno.Errno;
+import dev.cryo.linux.syscall.SysNr;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -40,10 +40,6 @@ public final class RegularFileHandler {
             ghost = s.ghosts().save((long) Files.getAttribute(link, "unix:ino"), link);
         }
         return new RegularFileFd(fd, fdFlags, openFlags, path, pos, mode, attrs.isRegularFile() ? attrs.size() : 0, ghost);
-    }
-
-    static boolean exists(String path) {
-        return Files.exists(Path.of(path), LinkOption.NOFOLLOW_LINKS) || Files.exists(Path.of(path));
     }
 
     private static final int O_CREAT = 0100, O_EXCL = 0200, O_NOCTTY = 0400, O_TRUNC = 01000, AT_FDCWD = -100;

@@ -101,18 +101,6 @@ public final class ProcessFreezer {
         seized.clear();
     }
 
-    /** Detaches from threads that have been killed, consuming their exit reports. */
-    public void release() {
-        for (int tid : seized) {
-            try {
-                Wait.waitpid(tid, Wait.WALL | Wait.WNOHANG);
-            } catch (IOException ignored) {
-                // already reaped
-            }
-        }
-        seized.clear();
-    }
-
     public List<Integer> tasks() throws IOException {
         List<Integer> tids = new ArrayList<>();
         try (DirectoryStream<Path> dir = Files.newDirectoryStream(Path.of("/proc/" + pid + "/task"))) {

@@ -1,11 +1,11 @@
 package dev.cryo.engine.identity;
 
-import dev.cryo.engine.RestoreSession;
 import dev.cryo.engine.DumpSession;
+import dev.cryo.engine.RestoreSession;
 import dev.cryo.image.task.IdentityEntry;
-import dev.cryo.linux.process.TaskAttributes;
 import dev.cryo.linux.proc.ProcStatus;
 import dev.cryo.linux.proc.StatusParser;
+import dev.cryo.linux.process.TaskAttributes;
 import dev.cryo.linux.syscall.SysNr;
 
 import java.io.IOException;

@@ -1,11 +1,11 @@
 package dev.cryo.engine.inject;
 
 import dev.cryo.linux.errno.ErrnoException;
+import dev.cryo.linux.process.Signals;
 import dev.cryo.linux.ptrace.Ptrace;
 import dev.cryo.linux.ptrace.UserRegs;
 import dev.cryo.linux.ptrace.Wait;
 import dev.cryo.linux.ptrace.WaitStatus;
-import dev.cryo.linux.process.Signals;
 
 import java.io.IOException;
 
@@ -32,7 +32,6 @@ public final class SyscallInjector {
     private long instruction;
     private Mode mode;
     private CloneListener cloneListener = tid -> { };
-    private long count;
 
     /**
      * @param template    registers to start each call from (the thread's own, saved; only rip, rax,
@@ -61,10 +60,6 @@ public final class SyscallInjector {
         this.cloneListener = listener;
     }
 
-    public long count() {
-        return count;
-    }
-
     /** Performs the call and returns the raw result (negative errno on failure). */
     public long raw(long nr, long a1, long a2, long a3, long a4, long a5, long a6) throws IOException {
         UserRegs r = template.copy()
@@ -87,7 +82,6 @@ public final class SyscallInjector {
                 }
             }
         }
-        count++;
         return Ptrace.getRegs(tid).rax();
     }
 

@@ -3,7 +3,6 @@ package dev.cryo.engine.memory;
 import dev.cryo.engine.DumpSession;
 import dev.cryo.engine.RestoreSession;
 import dev.cryo.engine.inject.SyscallInjector;
-import dev.cryo.linux.syscall.SysNr;
 import dev.cryo.image.mm.VmaEntry;
 import dev.cryo.image.mm.VmaKind;
 import dev.cryo.linux.mem.NativeBuffer;
@@ -12,6 +11,7 @@ import dev.cryo.linux.mem.ProcMem;
 import dev.cryo.linux.proc.MapsEntry;
 import dev.cryo.linux.proc.SmapsParser;
 import dev.cryo.linux.proc.SmapsRollup;
+import dev.cryo.linux.syscall.SysNr;
 import dev.cryo.store.BlobWriter;
 
 import java.io.IOException;

@@ -1,16 +1,16 @@
 package dev.cryo.engine.mm;
 
-import java.nio.ByteOrder;
-import java.nio.ByteBuffer;
-import dev.cryo.engine.inject.SyscallInjector;
-import dev.cryo.engine.RestoreSession;
 import dev.cryo.engine.DumpSession;
+import dev.cryo.engine.RestoreSession;
+import dev.cryo.engine.inject.SyscallInjector;
 import dev.cryo.image.mm.MmEntry;
 import dev.cryo.linux.proc.ProcStat;
 import dev.cryo.linux.proc.StatParser;
 import dev.cryo.linux.syscall.SysNr;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 

@@ -1,7 +1,7 @@
 package dev.cryo.engine.signals;
 
-import dev.cryo.engine.RestoreSession;
 import dev.cryo.engine.DumpSession;
+import dev.cryo.engine.RestoreSession;
 import dev.cryo.engine.inject.SyscallInjector;
 import dev.cryo.image.task.ItimerEntry;
 import dev.cryo.image.task.SigactionEntry;

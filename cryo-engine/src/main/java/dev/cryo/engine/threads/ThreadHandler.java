@@ -1,16 +1,16 @@
 package dev.cryo.engine.threads;
 
-import dev.cryo.linux.ptrace.WaitStatus;
-import dev.cryo.linux.ptrace.Wait;
-import dev.cryo.linux.errno.ErrnoException;
-import dev.cryo.engine.RestoreSession;
 import dev.cryo.engine.DumpSession;
+import dev.cryo.engine.RestoreSession;
 import dev.cryo.engine.inject.SyscallInjector;
 import dev.cryo.image.task.ThreadEntry;
 import dev.cryo.linux.errno.Errno;
+import dev.cryo.linux.errno.ErrnoException;
 import dev.cryo.linux.process.TaskAttributes;
 import dev.cryo.linux.ptrace.Ptrace;
 import dev.cryo.linux.ptrace.UserRegs;
+import dev.cryo.linux.ptrace.Wait;
+import dev.cryo.linux.ptrace.WaitStatus;
 import dev.cryo.linux.syscall.SysNr;
 
 import java.io.IOException;

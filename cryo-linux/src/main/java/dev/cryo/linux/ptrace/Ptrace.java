@@ -16,10 +16,9 @@ public final class Ptrace {
     private Ptrace() {}
 
     // requests
-    private static final int PEEKDATA = 2, POKEDATA = 5, CONT = 7, SINGLESTEP = 9, DETACH = 17, SYSCALL = 24,
-            GETEVENTMSG = 0x4201, GETSIGINFO = 0x4202, GETREGSET = 0x4204, SETREGSET = 0x4205, SEIZE = 0x4206,
-            INTERRUPT = 0x4207, LISTEN = 0x4208, PEEKSIGINFO = 0x4209, GETSIGMASK = 0x420a, SETSIGMASK = 0x420b,
-            GET_RSEQ_CONFIGURATION = 0x420f;
+    private static final int CONT = 7, DETACH = 17, SYSCALL = 24, GETEVENTMSG = 0x4201, GETREGSET = 0x4204,
+            SETREGSET = 0x4205, SEIZE = 0x4206, INTERRUPT = 0x4207, PEEKSIGINFO = 0x4209, GETSIGMASK = 0x420a,
+            SETSIGMASK = 0x420b, GET_RSEQ_CONFIGURATION = 0x420f;
 
     // options
     public static final long O_TRACESYSGOOD = 1, O_TRACEFORK = 2, O_TRACEVFORK = 4, O_TRACECLONE = 8,
@@ -53,15 +52,6 @@ public final class Ptrace {
         ptrace("PTRACE_SYSCALL", SYSCALL, tid, 0, signal);
     }
 
-    public static void singleStep(int tid) throws ErrnoException {
-        ptrace("PTRACE_SINGLESTEP", SINGLESTEP, tid, 0, 0);
-    }
-
-    /** Leave a group-stop in the stopped state but let the tracer see later events. */
-    public static void listen(int tid) throws ErrnoException {
-        ptrace("PTRACE_LISTEN", LISTEN, tid, 0, 0);
-    }
-
     public static void detach(int tid, int signal) throws ErrnoException {
         ptrace("PTRACE_DETACH", DETACH, tid, 0, signal);
     }
@@ -70,13 +60,6 @@ public final class Ptrace {
         MemorySegment s = Scratch.get();
         ptrace("PTRACE_GETEVENTMSG", GETEVENTMSG, tid, 0, s.address());
         return s.get(ValueLayout.JAVA_LONG, 0);
-    }
-
-    /** The siginfo of the signal that caused the current stop (128 bytes). */
-    public static byte[] siginfo(int tid) throws ErrnoException {
-        MemorySegment s = Scratch.get();
-        ptrace("PTRACE_GETSIGINFO", GETSIGINFO, tid, 0, s.address());
-        return s.asSlice(0, 128).toArray(ValueLayout.JAVA_BYTE);
     }
 
     public static UserRegs getRegs(int tid) throws ErrnoException {
@@ -157,18 +140,6 @@ public final class Ptrace {
         ptrace("PTRACE_GET_RSEQ_CONFIGURATION", GET_RSEQ_CONFIGURATION, tid, 24, s.address());
         return new RseqConfig(s.get(ValueLayout.JAVA_LONG, 0), s.get(ValueLayout.JAVA_INT, 8),
                 s.get(ValueLayout.JAVA_INT, 12));
-    }
-
-    /** One word of the tracee's memory. */
-    public static long peek(int tid, long address) throws ErrnoException {
-        MemorySegment s = Scratch.get();
-        ptrace("PTRACE_PEEKDATA", PEEKDATA, tid, address, s.address());
-        return s.get(ValueLayout.JAVA_LONG, 0);
-    }
-
-    /** Writes one word, even into read-only text (used to place a syscall instruction). */
-    public static void poke(int tid, long address, long word) throws ErrnoException {
-        ptrace("PTRACE_POKEDATA", POKEDATA, tid, address, word);
     }
 
     /** An rseq area as the kernel reports it. */
