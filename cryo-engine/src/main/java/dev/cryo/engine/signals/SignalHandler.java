@@ -5,6 +5,8 @@ import dev.cryo.engine.RestoreSession;
 import dev.cryo.engine.inject.SyscallInjector;
 import dev.cryo.image.task.ItimerEntry;
 import dev.cryo.image.task.SigactionEntry;
+import dev.cryo.linux.proc.ProcStatus;
+import dev.cryo.linux.proc.StatusParser;
 import dev.cryo.linux.ptrace.Ptrace;
 import dev.cryo.linux.syscall.SysNr;
 
@@ -17,13 +19,20 @@ import java.util.List;
 
 /** Process-wide signal state: the 64 actions, signals pending for the whole process, interval timers. */
 public final class SignalHandler {
-    private static final int SIGKILL = 9, SIGSTOP = 19;
+    private static final int SIGKILL = 9, SIGCHLD = 17, SIGSTOP = 19;
 
+    /**
+     * The actions that are not plain defaults. /proc/PID/status says which signals are caught (SigCgt) or
+     * ignored (SigIgn): only those are asked for (each is an injected call), plus SIGCHLD, whose default
+     * action may still carry SA_NOCLDSTOP or SA_NOCLDWAIT.
+     */
     public List<SigactionEntry> dumpActions(DumpSession s) throws IOException {
         SyscallInjector inj = s.injector(s.pid());
+        ProcStatus status = StatusParser.read(s.pid());
+        long ask = status.sigCgt() | status.sigIgn() | (1L << (SIGCHLD - 1));
         List<SigactionEntry> out = new ArrayList<>();
         for (int sig = 1; sig <= 64; sig++) {
-            if (sig == SIGKILL || sig == SIGSTOP) continue;
+            if (sig == SIGKILL || sig == SIGSTOP || (ask & (1L << (sig - 1))) == 0) continue;
             inj.call("rt_sigaction(" + sig + ")", SysNr.RT_SIGACTION, sig, 0, s.scratch(), 8);
             ByteBuffer b = ByteBuffer.wrap(s.memory().read(s.scratch(), 32)).order(ByteOrder.LITTLE_ENDIAN);
             SigactionEntry e = new SigactionEntry(sig, b.getLong(0), b.getLong(8), b.getLong(16), b.getLong(24));
