@@ -33,7 +33,9 @@ final class ImageCheck {
                 throw new EngineException("restore: pid " + p.pid() + ": its executable " + p.mm().exe() + " is missing");
             }
             for (VmaEntry v : p.vmas()) {
-                if ((v.kind() == VmaKind.FILE_PRIVATE || v.kind() == VmaKind.FILE_SHARED) && !Files.exists(Path.of(v.path()))) {
+                boolean recreatable = v.ghostBlob() != null; // saved with the checkpoint: re-created if missing
+                if ((v.kind() == VmaKind.FILE_PRIVATE || v.kind() == VmaKind.FILE_SHARED) && !recreatable
+                        && !Files.exists(Path.of(v.path()))) {
                     throw new EngineException("restore: pid " + p.pid() + ": mapped file " + v.path() + " is missing");
                 }
             }

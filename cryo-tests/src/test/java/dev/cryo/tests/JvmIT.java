@@ -6,8 +6,8 @@ import java.util.List;
 
 /**
  * Checkpoint/restore of a JVM (workloads/JvmWorkload.java): GC threads, JIT-compiled code, many threads.
- * -XX:-UsePerfData: otherwise the JVM maps /tmp/hsperfdata_root/PID, and any other JVM starting while
- * this one is dead deletes that file as stale, so whether the restore finds it would be luck.
+ * -XX:-UsePerfData keeps this test about the JVM itself; JvmPerfDataIT covers the default, whose
+ * /tmp/hsperfdata_USER/PID mapping any other JVM starting meanwhile deletes.
  */
 class JvmIT extends CheckpointRestoreContract {
     @Override

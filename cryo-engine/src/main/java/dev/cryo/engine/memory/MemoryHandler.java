@@ -29,6 +29,8 @@ import java.util.List;
  */
 public final class MemoryHandler {
     private static final int PAGE = NativeBuffer.PAGE;
+    /** Shared-mapped files up to this size are saved with the checkpoint (see {@link #capture}). */
+    private static final long SMALL_SHARED_FILE = 1 << 20;
     /** Slice handed to the store at a time (a ByteBuffer view is at most 2 GiB). */
     private static final int WRITE_SLICE = 16 << 20;
 
@@ -74,9 +76,13 @@ public final class MemoryHandler {
                     case DELETED_FILE_PRIVATE -> runs.all(m); // the file is gone after a restore: keep everything
                     default -> new long[0];
                 };
+                java.nio.file.Path mapped = java.nio.file.Path.of("/proc/" + s.pid() + "/map_files/"
+                        + Long.toHexString(m.start()) + "-" + Long.toHexString(m.end()));
+                // a deleted shared file has nothing but us to keep it; a small shared file (a JVM's hsperfdata)
+                // is kept too, to be re-created if it has disappeared by the time of the restore
                 String ghost = kind == VmaKind.DELETED_FILE_SHARED
-                        ? s.ghosts().save(m.inode(), java.nio.file.Path.of("/proc/" + s.pid() + "/map_files/"
-                                + Long.toHexString(m.start()) + "-" + Long.toHexString(m.end())))
+                        || kind == VmaKind.FILE_SHARED && java.nio.file.Files.size(mapped) <= SMALL_SHARED_FILE
+                        ? s.ghosts().save(m.inode(), mapped)
                         : null;
                 out.add(new VmaEntry(m.start(), m.end(), VmaClassifier.prot(m), VmaClassifier.flags(m, kind),
                         m.offset(), m.filePath(), kind, pageRuns, blobOffset, ghost));

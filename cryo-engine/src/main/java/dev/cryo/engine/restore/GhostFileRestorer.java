@@ -3,6 +3,7 @@ package dev.cryo.engine.restore;
 import dev.cryo.image.fd.FdEntry;
 import dev.cryo.image.fd.RegularFileFd;
 import dev.cryo.image.mm.VmaEntry;
+import dev.cryo.image.mm.VmaKind;
 import dev.cryo.image.task.ProcessEntry;
 import dev.cryo.store.BlobReader;
 import dev.cryo.store.CheckpointReader;
@@ -32,7 +33,12 @@ public final class GhostFileRestorer {
                 if (e instanceof RegularFileFd f && f.ghostBlob() != null) g.make(checkpoint, f.ghostBlob(), f.path());
             }
             for (VmaEntry v : process.vmas()) {
-                if (v.ghostBlob() != null) g.make(checkpoint, v.ghostBlob(), v.path());
+                if (v.ghostBlob() == null) continue;
+                if (v.kind() == VmaKind.FILE_SHARED) {
+                    g.recreateIfMissing(checkpoint, v.ghostBlob(), Path.of(v.path()));
+                } else {
+                    g.make(checkpoint, v.ghostBlob(), v.path());
+                }
             }
             return g;
         } catch (IOException | RuntimeException e) {
@@ -48,6 +54,22 @@ public final class GhostFileRestorer {
         Path file = Files.createTempFile(dir, ".cryo-ghost-", "",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         paths.put(blobName, file.toString());
+        fill(checkpoint, blobName, file);
+    }
+
+    /**
+     * A small shared-mapped file that existed at checkpoint time: used as it is if it is still there, else
+     * re-created at its path from the saved content (and left there: it is the process's file).
+     */
+    private void recreateIfMissing(CheckpointReader checkpoint, String blobName, Path path) throws IOException {
+        if (Files.exists(path)) return;
+        Files.createDirectories(path.getParent(),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Files.createFile(path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        fill(checkpoint, blobName, path);
+    }
+
+    private static void fill(CheckpointReader checkpoint, String blobName, Path file) throws IOException {
         BlobReader blob = checkpoint.blob(blobName);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
             ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
