@@ -14,6 +14,12 @@
  *       Without --detach the helper stays the child's parent, reaps it and exits with its status
  *       (128+signal if killed), so `cryo restore` can pass the exit code on.
  *
+ *   cryo-helper stub [--newns] [--detach] --tree PID:PARENT:FLAGS[:STATUS]...
+ *       A whole tree of stubs: the root (the first entry) as above; every stub first calls setsid (FLAGS
+ *       s) or setpgid(0, 0) (g), then creates its own children (entries naming it as PARENT) with
+ *       their PIDs, parents before children, then stops itself as above. A zombie (z) exits at once
+ *       with the waitpid STATUS (an exit code or a signal) and stays unreaped: no stub ever waits.
+ *
  *   cryo-helper stub --newns --pid PID [--setsid] [--detach]
  *       The same in a new PID namespace, for when PID is taken in ours: the helper unshares a PID
  *       namespace and forks its init (PID 1 there; with a mount namespace of its own and a fresh /proc, so
@@ -30,6 +36,7 @@
 #include <linux/sched.h>
 #include <sched.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -104,8 +111,52 @@ static pid_t clone_with_pid(pid_t want) {
     return (pid_t)syscall(SYS_clone3, &ca, sizeof ca);
 }
 
-static void become_stub(int do_setsid) {
-    if (do_setsid) setsid();
+/* One process of a tree to build: its PID, its parent's PID (0 for the root), what it does first. */
+struct node { pid_t pid, parent; int setsid, pgrp_leader, zombie, status; };
+static struct node *nodes;
+static int nnodes;
+
+/* Parses PID:PARENT:FLAGS[:STATUS] (FLAGS: any of s = setsid, g = own process group, z = zombie that
+ * exits with the waitpid STATUS, or - for none). */
+static int parse_node(const char *spec, struct node *n) {
+    char flags[8] = "";
+    memset(n, 0, sizeof *n);
+    int k = sscanf(spec, "%d:%d:%7[-sgz]:%d", &n->pid, &n->parent, flags, &n->status);
+    if (k < 3 || n->pid <= 0) return -1;
+    n->setsid = strchr(flags, 's') != NULL;
+    n->pgrp_leader = strchr(flags, 'g') != NULL;
+    n->zombie = strchr(flags, 'z') != NULL;
+    return 0;
+}
+
+/* The status a zombie is to leave for its parent: the same exit code, or death by the same signal. */
+static void die_as(int status) {
+    if (WIFSIGNALED(status)) {
+        struct rlimit none = {0, 0};
+        setrlimit(RLIMIT_CORE, &none);
+        signal(WTERMSIG(status), SIG_DFL);
+        sigset_t all; sigfillset(&all); sigprocmask(SIG_UNBLOCK, &all, NULL);
+        raise(WTERMSIG(status));
+    }
+    _exit(WEXITSTATUS(status));
+}
+
+/* Becomes stub i: joins its session or group, creates its own children (each the same way, with
+ * their recorded PIDs, parents first), then stops itself and execs "hold"; a zombie exits instead. */
+__attribute__((noreturn)) static void become_stub(int i) {
+    struct node *n = &nodes[i];
+    if (n->setsid) setsid();
+    else if (n->pgrp_leader) setpgid(0, 0);
+    for (int j = 0; j < nnodes; j++) {
+        if (j == i || nodes[j].parent != n->pid) continue;
+        pid_t c = clone_with_pid(nodes[j].pid);
+        if (c == 0) become_stub(j);
+        if (c < 0) {
+            fprintf(stderr, "cryo-helper: stub: pid %d: %s\n", nodes[j].pid, strerror(errno));
+            _exit(126);
+        }
+    }
+    if (n->zombie) die_as(n->status);
     raise(SIGSTOP);
     execl("/proc/self/exe", "cryo-helper", "hold", (char *)NULL);
     _exit(126);
@@ -130,7 +181,7 @@ static pid_t only_child(pid_t init) {
     return atoi(buf);
 }
 
-static int stub_in_new_namespace(pid_t want, int do_setsid, int detach) {
+static int stub_in_new_namespace(pid_t want, int detach) {
     int ready[2];
     if (pipe2(ready, O_CLOEXEC)) die("pipe");
     if (unshare(CLONE_NEWPID)) {
@@ -152,7 +203,7 @@ static int stub_in_new_namespace(pid_t want, int do_setsid, int detach) {
             _exit(126);
         }
         pid_t child = clone_with_pid(want);
-        if (child == 0) become_stub(do_setsid);
+        if (child == 0) become_stub(0);
         err = child < 0 ? errno : 0;
         if (write(ready[1], &err, sizeof err) != sizeof err) _exit(126);
         close(ready[1]);
@@ -183,16 +234,33 @@ static int stub_in_new_namespace(pid_t want, int do_setsid, int detach) {
 
 static int stub(int argc, char **argv) {
     pid_t want = 0; int do_setsid = 0, detach = 0, newns = 0;
+    static struct node one;
+    nodes = &one;
+    nnodes = 1;
     for (int i = 2; i < argc; i++) {
         if (!strcmp(argv[i], "--pid") && i + 1 < argc) want = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--setsid")) do_setsid = 1;
         else if (!strcmp(argv[i], "--detach")) detach = 1;
         else if (!strcmp(argv[i], "--newns")) newns = 1;
+        else if (!strcmp(argv[i], "--tree") && i + 1 < argc) {
+            /* the rest: one PID:PARENT:FLAGS[:STATUS] per process, parents before children, root first */
+            nnodes = argc - i - 1;
+            nodes = calloc(nnodes, sizeof *nodes);
+            for (int k = 0; k < nnodes; k++) {
+                if (parse_node(argv[i + 1 + k], &nodes[k])) {
+                    fprintf(stderr, "cryo-helper: stub: bad tree entry %s\n", argv[i + 1 + k]);
+                    return 2;
+                }
+            }
+            want = nodes[0].pid;
+            break;
+        }
         else { fprintf(stderr, "cryo-helper: stub: unknown argument %s\n", argv[i]); return 2; }
     }
+    if (nodes == &one) { one.pid = want; one.setsid = do_setsid; }
     if (newns) {
         if (want <= 0) { fprintf(stderr, "cryo-helper: stub: --newns needs --pid\n"); return 2; }
-        return stub_in_new_namespace(want, do_setsid, detach);
+        return stub_in_new_namespace(want, detach);
     }
     pid_t pid;
     if (want > 0) {
@@ -206,7 +274,7 @@ static int stub(int argc, char **argv) {
         pid = fork();
         if (pid < 0) die("fork");
     }
-    if (pid == 0) become_stub(do_setsid);
+    if (pid == 0) become_stub(0);
     printf("%d\n", pid);
     fflush(stdout);
     if (detach) return 0;

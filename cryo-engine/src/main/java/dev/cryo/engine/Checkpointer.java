@@ -2,7 +2,7 @@ package dev.cryo.engine;
 
 import dev.cryo.engine.files.FdTableHandler;
 import dev.cryo.engine.freeze.FrozenProcess;
-import dev.cryo.engine.freeze.ProcessFreezer;
+import dev.cryo.engine.freeze.TreeFreezer;
 import dev.cryo.engine.freeze.Tracer;
 import dev.cryo.engine.identity.IdentityHandler;
 import dev.cryo.engine.inject.Vdso;
@@ -35,6 +35,7 @@ import dev.cryo.store.Store;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,123 +72,170 @@ public final class Checkpointer {
         }
     }
 
+    /** One live process being dumped: what must be put back if the checkpoint fails. */
+    private static final class Dumping {
+        final FrozenProcess frozen;
+        DumpSession session;
+        long[] masks;
+        MemoryHandler.Captured memory;
+        ProcessEntry entry;
+
+        Dumping(FrozenProcess frozen) {
+            this.frozen = frozen;
+        }
+    }
+
     private CheckpointResult dumpOnTracer(int pid, CheckpointOptions options, long t0) throws Exception {
         ProcStat stat = StatParser.read(pid);
         if (stat.isDead()) throw new EngineException("checkpoint: pid " + pid + " is a zombie");
-        refuseChildren(pid);
-        ProcessFreezer freezer = new ProcessFreezer(pid);
+        TreeFreezer freezer = new TreeFreezer(pid);
         ThreadHandler threads = new ThreadHandler();
-        FrozenProcess frozen = null;
-        DumpSession session = null;
-        long[] masks = null;
+        List<Dumping> dumping = new ArrayList<>();
+        boolean frozenNow = false;
         boolean committed = false;
-        MemoryHandler.Captured memory = null;
         // before the freeze: the copy buffer (and with it the first native calls, which cost most)
         NativeBuffer prepared = MemoryHandler.prepare(pid);
         try (CheckpointWriter writer = store.begin()) {
             PhaseClock clock = new PhaseClock("checkpoint " + pid);
             Faults.check("seize");
-            frozen = freezer.freeze();
+            frozenNow = true;
+            TreeFreezer.FrozenTree tree = freezer.freeze();
+            for (FrozenProcess p : tree.processes()) dumping.add(new Dumping(p));
             clock.lap("freeze");
-            UnsupportedState.refuse(pid);
             long frozenAt = System.nanoTime();
-            masks = threads.blockSignals(frozen.tids());
-            List<MapsEntry> maps = MapsParser.read(pid);
-            session = new DumpSession(frozen, maps, Vdso.syscallInstruction(pid, maps), writer);
-            Faults.check("inject");
-            session.mapScratch();
-            clock.lap("prepare");
-            List<ThreadEntry> threadEntries = threads.dump(session, masks);
-            SignalHandler signals = new SignalHandler();
-            List<SigactionEntry> actions = signals.dumpActions(session);
-            List<ItimerEntry> itimers = signals.dumpItimers(session);
-            MmEntry mm = new MmHandler().dump(session);
-            IdentityEntry identity = new IdentityHandler().dump(session);
-            session.cleanUp();
-            clock.lap("injected");
-            Faults.check("files");
-            List<FdEntry> fds = new FdTableHandler().dump(session);
-            List<byte[]> sharedPending = signals.dumpSharedPending(session);
-            Faults.check("memory");
-            clock.lap("files+identity");
-            progress.update("memory", 0, -1);
-            memory = new MemoryHandler().capture(session, prepared);
-            prepared = null; // owned by memory now
-            clock.lap("memory");
+            List<Integer> pids = tree.processes().stream().map(FrozenProcess::pid).toList();
+            for (int p : pids) UnsupportedState.refuse(p);
+            TreeShape.check(pid, tree);
+            TreeFiles files = TreeFiles.read(pids);
+            GhostFiles ghosts = new GhostFiles(writer);
+            for (Dumping d : dumping) {
+                d.masks = threads.blockSignals(d.frozen.tids());
+            }
+            for (Dumping d : dumping) {
+                int p = d.frozen.pid();
+                NativeBuffer buffer = p == pid ? prepared : null;
+                if (p == pid) prepared = null; // owned by the capture now
+                dumpProcess(d, writer, ghosts, files, threads, buffer, clock);
+            }
             long freezeMillis = (System.nanoTime() - frozenAt) / 1_000_000;
             if (options.leaveRunning()) {
                 // everything is copied out: let the application go while we hash, compress and write
-                threads.restoreMasks(frozen.tids(), masks);
-                freezer.thaw(frozen);
-                masks = null;
-                frozen = null;
+                thawAll(freezer, dumping, threads);
+                frozenNow = false;
             }
-            String memoryBlob = "mem/" + pid;
-            progress.update("writing", 0, memory.bytes());
-            MemoryHandler.write(memory, writer.blob(memoryBlob));
-            List<VmaEntry> vmas = memory.vmas();
+            long memoryBytes = 0;
+            for (Dumping d : dumping) memoryBytes += d.memory.bytes();
+            progress.update("writing", 0, memoryBytes);
+            for (Dumping d : dumping) MemoryHandler.write(d.memory, writer.blob(d.entry.memoryBlob()));
             clock.lap("thaw+write");
             if (!options.leaveRunning()) {
                 // the application stays stopped until it is killed, once the checkpoint is safe
                 freezeMillis = (System.nanoTime() - frozenAt) / 1_000_000;
             }
-            ProcessEntry process = new ProcessEntry(pid, stat.ppid(), stat.pgrp(), stat.session(),
-                    threadEntries.getFirst().comm(), identity, mm, vmas, threadEntries, fds, actions, sharedPending,
-                    itimers, memoryBlob);
+            List<ProcessEntry> processes = new ArrayList<>();
+            for (Dumping d : dumping) processes.add(d.entry);
+            for (ProcStat z : tree.zombies()) {
+                processes.add(ProcessEntry.zombie(z.pid(), z.ppid(), z.pgrp(), z.session(), z.comm(), z.exitCode()));
+            }
+            processes = TreeShape.parentsFirst(processes);
+            ProcessEntry root = processes.getFirst();
+            int threadCount = processes.stream().mapToInt(p -> p.threads().size()).sum();
             Checkpoint checkpoint = new Checkpoint(Checkpoint.FORMAT_VERSION, System.currentTimeMillis(),
-                    HostFacts.hostname(), HostFacts.kernelRelease(), HostFacts.cpu(threadEntries.getFirst().xstate()),
-                    pid, List.of(process));
+                    HostFacts.hostname(), HostFacts.kernelRelease(), HostFacts.cpu(root.threads().getFirst().xstate()),
+                    pid, processes);
             Faults.check("commit");
             Map<String, String> labels = new LinkedHashMap<>();
             if (options.name() != null) labels.put("name", options.name());
             labels.put("pid", Integer.toString(pid));
-            labels.put("processes", "1");
-            labels.put("threads", Integer.toString(threadEntries.size()));
+            labels.put("processes", Integer.toString(processes.size()));
+            labels.put("threads", Integer.toString(threadCount));
             labels.put("freeze_ms", Long.toString(freezeMillis));
-            labels.put("comm", process.comm());
+            labels.put("comm", root.comm());
             CheckpointInfo info = writer.commit(ImageCodec.encode(checkpoint), labels);
             committed = true;
             clock.lap("commit");
             clock.print();
             if (!options.leaveRunning()) {
-                Signals.kill(pid, Signals.SIGKILL);
-                // the leader's exit is reported only after every other thread's: wait for it last
-                for (int tid : frozen.tids().reversed()) {
-                    try {
-                        Wait.waitpid(tid, Wait.WALL);
-                    } catch (IOException ignored) {
-                        // already reported
-                    }
-                }
-                frozen = null;
+                killAll(dumping);
+                frozenNow = false;
             }
-            return new CheckpointResult(info.id(), List.of(pid), threadEntries.size(), info.logicalBytes(),
-                    info.addedBytes(), freezeMillis, (System.nanoTime() - t0) / 1_000_000);
+            return new CheckpointResult(info.id(), processes.stream().map(ProcessEntry::pid).toList(), threadCount,
+                    info.logicalBytes(), info.addedBytes(), freezeMillis, (System.nanoTime() - t0) / 1_000_000);
         } finally {
             if (prepared != null) prepared.close();
-            if (memory != null) memory.close();
-            if (frozen != null) {
+            for (Dumping d : dumping) if (d.memory != null) d.memory.close();
+            if (frozenNow) {
                 // any failure, or leave-running not reached: put everything back exactly as it was
-                if (session != null) {
-                    try {
-                        session.cleanUp();
-                    } catch (IOException ignored) {
-                        // best effort: the registers are put back by thaw anyway
-                    }
-                }
-                threads.restoreMasks(frozen.tids(), masks);
-                freezer.thaw(frozen);
+                thawAll(freezer, dumping, threads);
             }
             if (!committed) progress.update("aborted", 0, 0);
         }
     }
 
-    private static void refuseChildren(int pid) throws IOException, EngineException {
-        for (Path task : Files.newDirectoryStream(Path.of("/proc/" + pid + "/task"))) {
-            String children = Files.readString(task.resolve("children")).strip();
-            if (!children.isEmpty()) {
-                throw new EngineException("checkpoint: pid " + pid + " has child processes (" + children
-                        + "): process trees are not supported yet, only single processes with their threads");
+    /** Dumps one frozen process with the per-process handlers; its pages are copied out, not yet written. */
+    private void dumpProcess(Dumping d, CheckpointWriter writer, GhostFiles ghosts, TreeFiles files,
+                             ThreadHandler threads, NativeBuffer prepared, PhaseClock clock) throws Exception {
+        int pid = d.frozen.pid();
+        ProcStat stat = StatParser.read(pid);
+        List<MapsEntry> maps = MapsParser.read(pid);
+        DumpSession session = new DumpSession(d.frozen, maps, Vdso.syscallInstruction(pid, maps), writer, ghosts, files);
+        d.session = session;
+        Faults.check("inject");
+        session.mapScratch();
+        clock.lap("prepare " + pid);
+        List<ThreadEntry> threadEntries = threads.dump(session, d.masks);
+        SignalHandler signals = new SignalHandler();
+        List<SigactionEntry> actions = signals.dumpActions(session);
+        List<ItimerEntry> itimers = signals.dumpItimers(session);
+        MmEntry mm = new MmHandler().dump(session);
+        IdentityEntry identity = new IdentityHandler().dump(session);
+        session.cleanUp();
+        clock.lap("injected " + pid);
+        Faults.check("files");
+        List<FdEntry> fds = new FdTableHandler().dump(session);
+        List<byte[]> sharedPending = signals.dumpSharedPending(session);
+        Faults.check("memory");
+        clock.lap("files+identity " + pid);
+        progress.update("memory", 0, -1);
+        d.memory = new MemoryHandler().capture(session, prepared);
+        clock.lap("memory " + pid);
+        d.entry = new ProcessEntry(pid, stat.ppid(), stat.pgrp(), stat.session(), threadEntries.getFirst().comm(),
+                identity, mm, d.memory.vmas(), threadEntries, fds, actions, sharedPending, itimers, "mem/" + pid,
+                false, 0);
+    }
+
+    /** Puts every process back as it was: scratch areas gone, registers and signal masks restored, detached. */
+    private static void thawAll(TreeFreezer freezer, List<Dumping> dumping, ThreadHandler threads) {
+        for (Dumping d : dumping) {
+            if (d.session != null) {
+                try {
+                    d.session.cleanUp();
+                } catch (IOException ignored) {
+                    // best effort: the registers are put back by thaw anyway
+                }
+            }
+            if (d.masks != null) threads.restoreMasks(d.frozen.tids(), d.masks);
+        }
+        freezer.thaw();
+    }
+
+    /** Kills the checkpointed tree and reaps what we trace (a traced thread's exit is reported to us). */
+    private static void killAll(List<Dumping> dumping) {
+        for (Dumping d : dumping) {
+            try {
+                Signals.kill(d.frozen.pid(), Signals.SIGKILL);
+            } catch (IOException ignored) {
+                // gone already
+            }
+        }
+        for (Dumping d : dumping) {
+            // the leader's exit is reported only after every other thread's: wait for it last
+            for (int tid : d.frozen.tids().reversed()) {
+                try {
+                    Wait.waitpid(tid, Wait.WALL);
+                } catch (IOException ignored) {
+                    // already reported
+                }
             }
         }
     }

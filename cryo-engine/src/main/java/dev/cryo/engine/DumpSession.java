@@ -25,13 +25,22 @@ public final class DumpSession {
     private final GhostFiles ghosts;
     private long scratch;
 
-    DumpSession(FrozenProcess process, List<MapsEntry> maps, long syscallInstruction, CheckpointWriter writer) {
+    private final TreeFiles tree;
+
+    DumpSession(FrozenProcess process, List<MapsEntry> maps, long syscallInstruction, CheckpointWriter writer,
+                GhostFiles ghosts, TreeFiles tree) {
         this.process = process;
         this.maps = maps;
         this.memory = new RemoteMemory(process.pid());
         this.writer = writer;
         this.syscallInstruction = syscallInstruction;
-        this.ghosts = new GhostFiles(writer);
+        this.ghosts = ghosts;
+        this.tree = tree;
+    }
+
+    /** The descriptors of every process of the tree: who else holds an object this process holds. */
+    public TreeFiles tree() {
+        return tree;
     }
 
     /** Contents of deleted files the process still has open or mapped. */

@@ -28,6 +28,7 @@ final class ImageCheck {
                     + HostFacts.describeXfeatures(missing) + "; checkpointed on " + image.cpu().model() + ")");
         }
         for (ProcessEntry p : image.processes()) {
+            if (p.zombie()) continue; // nothing of it but its exit status
             checkVdso(p);
             if (!Files.exists(Path.of(p.mm().exe()))) {
                 throw new EngineException("restore: pid " + p.pid() + ": its executable " + p.mm().exe() + " is missing");

@@ -33,8 +33,14 @@ public final class RestoreSession {
     private long scratch;
     private int argTop = ARGS;
 
+    private final dev.cryo.image.Checkpoint checkpoint;
+    private final dev.cryo.engine.files.SharedPipes pipes;
+
     RestoreSession(ProcessEntry image, int outerPid, NativeBuffer pages, RestoreOptions options,
-                   Map<String, String> ghostPaths) {
+                   Map<String, String> ghostPaths, dev.cryo.image.Checkpoint checkpoint,
+                   dev.cryo.engine.files.SharedPipes pipes) {
+        this.checkpoint = checkpoint;
+        this.pipes = pipes;
         this.image = image;
         this.outerPid = outerPid;
         this.outerTids.put(image.pid(), outerPid);
@@ -66,6 +72,16 @@ public final class RestoreSession {
 
     public ProcessEntry image() {
         return image;
+    }
+
+    /** The whole checkpoint: every process of the tree. */
+    public dev.cryo.image.Checkpoint checkpoint() {
+        return checkpoint;
+    }
+
+    /** Pipes already re-created by another process of the tree, to be shared rather than made again. */
+    public dev.cryo.engine.files.SharedPipes pipes() {
+        return pipes;
     }
 
     public RemoteMemory memory() {

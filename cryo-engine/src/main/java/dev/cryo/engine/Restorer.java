@@ -1,6 +1,7 @@
 package dev.cryo.engine;
 
 import dev.cryo.engine.files.FdTableHandler;
+import dev.cryo.engine.files.SharedPipes;
 import dev.cryo.engine.freeze.Tracer;
 import dev.cryo.engine.identity.IdentityHandler;
 import dev.cryo.engine.inject.SyscallInjector;
@@ -32,7 +33,10 @@ import dev.cryo.store.Store;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Restores checkpoints from a store. */
 public final class Restorer {
@@ -55,10 +59,9 @@ public final class Restorer {
         long t0 = System.nanoTime();
         PhaseClock clock = new PhaseClock("restore " + ref);
         Checkpoint image;
-        NativeBuffer pages = null;
+        Map<Integer, NativeBuffer> pages = new LinkedHashMap<>();
         GhostFileRestorer ghosts = null;
-        RestoreSession session;
-        try (CheckpointReader checkpoint = store.open(ref)) {
+        try (CheckpointReader checkpoint = store.open(ref); SharedPipes pipes = new SharedPipes()) {
             clock.lap("open");
             try {
                 image = ImageCodec.decode(checkpoint.metadata());
@@ -66,26 +69,29 @@ public final class Restorer {
             } catch (ImageFormatException e) {
                 throw new EngineException("restore: checkpoint " + checkpoint.info().id() + ": " + e.getMessage(), e);
             }
-            if (image.processes().size() != 1) {
-                throw new EngineException("restore: checkpoints of several processes are not supported yet");
-            }
             ImageCheck.verify(image);
             clock.lap("verify");
-            ProcessEntry process = image.root();
+            List<ProcessEntry> live = image.processes().stream().filter(p -> !p.zombie()).toList();
             progress.update("loading", 0, -1);
-            pages = load(checkpoint.blob(process.memoryBlob()), process);
-            ghosts = GhostFileRestorer.create(checkpoint, process);
+            for (ProcessEntry p : live) pages.put(p.pid(), load(checkpoint.blob(p.memoryBlob()), p));
+            ghosts = GhostFileRestorer.create(checkpoint, image.processes());
             clock.lap("load");
-            List<String> warnings = new java.util.ArrayList<>();
-            Stub stub = launchStub(process, options, warnings);
+            List<String> warnings = new ArrayList<>();
+            Stub stub = launchStub(image, options, warnings);
             clock.lap("stub");
-            try (Tracer tracer = new Tracer("restore-" + process.pid())) {
-                session = new RestoreSession(process, stub.pid(), pages, options, ghosts.paths());
-                warnings.forEach(session::warn);
-                RestoreSession shaped = session;
+            List<RestoreSession> sessions = new ArrayList<>();
+            try (Tracer tracer = new Tracer("restore-" + image.rootPid())) {
+                Map<Integer, Boolean> zombies = new LinkedHashMap<>();
+                for (ProcessEntry p : image.processes()) zombies.put(p.pid(), p.zombie());
+                Map<Integer, Integer> outer = stub.awaitTree(zombies);
+                for (ProcessEntry p : live) {
+                    sessions.add(new RestoreSession(p, outer.get(p.pid()), pages.get(p.pid()), options, ghosts.paths(),
+                            image, pipes));
+                }
+                warnings.forEach(sessions.getFirst()::warn);
                 GhostFileRestorer unlinkBeforeResume = ghosts;
                 tracer.call(() -> {
-                    shape(stub, shaped, unlinkBeforeResume);
+                    shapeAll(sessions, unlinkBeforeResume);
                     return null;
                 });
             } catch (Exception e) {
@@ -95,16 +101,36 @@ public final class Restorer {
             clock.lap("shape");
             clock.print();
             Restoration.ExitWaiter exit = options.detach() ? null : stub::awaitExit;
-            return new Restoration(stub.pid(), List.of(stub.pid()), (System.nanoTime() - t0) / 1_000_000,
-                    session.warnings(), exit);
+            List<String> allWarnings = sessions.stream().flatMap(s -> s.warnings().stream()).toList();
+            return new Restoration(stub.pid(), sessions.stream().map(RestoreSession::outerPid).toList(),
+                    (System.nanoTime() - t0) / 1_000_000, allWarnings, exit);
         } catch (EngineException e) {
             throw e;
         } catch (Exception e) {
             throw new EngineException("restore: " + e.getMessage(), e);
         } finally {
             if (ghosts != null) ghosts.unlinkAll();
-            if (pages != null) pages.close();
+            pages.values().forEach(NativeBuffer::close);
         }
+    }
+
+    /**
+     * Shapes every stub of the tree (parents first: a pipe shared with a child is created by the parent),
+     * moves processes into their groups, and lets them all go only when every one is ready.
+     */
+    private void shapeAll(List<RestoreSession> sessions, GhostFileRestorer ghosts) throws Exception {
+        for (RestoreSession s : sessions) prepare(s);
+        java.util.Set<Integer> pids = new java.util.HashSet<>();
+        for (ProcessEntry p : sessions.getFirst().checkpoint().processes()) pids.add(p.pid());
+        for (RestoreSession s : sessions) {
+            if (TreeShape.joinsGroup(s.image(), pids)) {
+                s.main().call("setpgid " + s.image().pgid(), SysNr.SETPGID, 0, s.image().pgid(), 0);
+            }
+        }
+        for (RestoreSession s : sessions) shape(s);
+        ghosts.unlinkAll(); // every descriptor and mapping holds them now: deleted again, as they were
+        ThreadHandler threads = new ThreadHandler();
+        for (RestoreSession s : sessions) threads.finish(s);
     }
 
     /** Reads the whole memory blob (every chunk hash-checked by the store) into one native buffer. */
@@ -128,10 +154,9 @@ public final class Restorer {
         }
     }
 
-    /** Turns the stopped stub into the checkpointed process. Runs on the stub's tracer thread. */
-    private void shape(Stub stub, RestoreSession s, GhostFileRestorer ghosts) throws Exception {
-        int pid = stub.pid();
-        stub.awaitStopped();
+    /** Holds the stopped stub at its exec and maps the scratch area the injected calls run from. */
+    private static void prepare(RestoreSession s) throws Exception {
+        int pid = s.outerPid();
         Ptrace.seize(pid, Ptrace.O_TRACESYSGOOD | Ptrace.O_TRACEEXEC | Ptrace.O_TRACECLONE | Ptrace.O_EXITKILL);
         Signals.kill(pid, Signals.SIGCONT);
         holdAtExec(pid);
@@ -139,8 +164,6 @@ public final class Restorer {
         UserRegs regs = Ptrace.getRegs(pid);
         List<MapsEntry> stubMaps = MapsParser.read(pid);
         long scratch = freeRange(s.image().vmas(), stubMaps, RestoreSession.SCRATCH_SIZE, 0x100000000L);
-        long temp = freeRange(s.image().vmas(), stubMaps, MemoryHandler.TEMP_SIZE, scratch + 0x10000000L);
-
         SyscallInjector main = new SyscallInjector(pid, regs, Vdso.syscallInstruction(pid, stubMaps),
                 SyscallInjector.Mode.SYSCALL_STOPS);
         long at = main.call("mmap scratch", SysNr.MMAP, scratch, RestoreSession.SCRATCH_SIZE, 7,
@@ -150,9 +173,14 @@ public final class Restorer {
         s.memory().write(scratch, new byte[] {0x0f, 0x05, (byte) 0xcc, (byte) 0xcc}); // syscall; int3
         main.use(scratch, SyscallInjector.Mode.INT3);
         s.putMainInjector(main);
+    }
 
+    /** Turns a prepared stub into its checkpointed process, all but letting it go. Runs on the tracer thread. */
+    private void shape(RestoreSession s) throws Exception {
+        List<MapsEntry> stubMaps = MapsParser.read(s.outerPid());
+        long temp = freeRange(s.image().vmas(), stubMaps, MemoryHandler.TEMP_SIZE, s.scratch() + 0x10000000L);
         progress.update("memory", 0, -1);
-        new MemoryHandler().restore(s, MapsParser.read(pid), temp);
+        new MemoryHandler().restore(s, stubMaps, temp);
         new MmHandler().restore(s);
         IdentityHandler identity = new IdentityHandler();
         identity.restore(s);
@@ -165,27 +193,28 @@ public final class Restorer {
         signals.restorePending(s);
         identity.restoreCredentials(s);
         signals.restoreItimers(s);
-        ghosts.unlinkAll(); // every descriptor and mapping holds them now: deleted again, as they were
-        threads.finish(s);
     }
 
     /**
-     * The stub with the recorded PID: in our PID namespace when it is free (--pidns host, or auto), else
-     * (auto, or --pidns new) in a new PID namespace of its own, where the PID cannot be taken.
+     * The stubs with the recorded PIDs: in our PID namespace when they are all free (--pidns host, or
+     * auto), else (auto, or --pidns new) in a new PID namespace of their own, where none can be taken.
      */
-    private Stub launchStub(ProcessEntry process, RestoreOptions options, List<String> warnings)
+    private Stub launchStub(Checkpoint image, RestoreOptions options, List<String> warnings)
             throws EngineException, IOException, InterruptedException {
-        boolean leader = process.sid() == process.pid();
+        List<String> spec = TreeShape.stubSpec(image.processes());
         if (options.pidns() == RestoreOptions.PidNamespaceMode.NEW) {
-            return Stub.launchInNewNamespace(helper(), process.pid(), leader, options.detach());
+            return Stub.launch(helper(), spec, options.detach(), true);
         }
+        int taken = Stub.takenPid(image.processes().stream().map(ProcessEntry::pid).toList());
         try {
-            return Stub.launch(helper(), process.pid(), leader, options.detach());
+            if (taken > 0) throw new PidInUseException(taken, Stub.holderOf(taken));
+            return Stub.launch(helper(), spec, options.detach(), false);
         } catch (PidInUseException e) {
             if (options.pidns() == RestoreOptions.PidNamespaceMode.HOST) throw e;
-            Stub stub = Stub.launchInNewNamespace(helper(), process.pid(), leader, options.detach());
-            warnings.add("PID " + process.pid() + " is in use here: restored in a new PID namespace, where it is "
-                    + process.pid() + " (PID " + stub.pid() + " from outside)");
+            int pid = taken > 0 ? taken : image.rootPid();
+            Stub stub = Stub.launch(helper(), spec, options.detach(), true);
+            warnings.add("PID " + pid + " is in use here: restored in a new PID namespace, where it is "
+                    + pid + " (the root is PID " + stub.pid() + " from outside)");
             return stub;
         }
     }

@@ -61,6 +61,10 @@ public final class CheckpointText {
     private static void process(StringBuilder sb, ProcessEntry p) {
         sb.append("process ").append(p.pid()).append(" (").append(p.comm()).append(")  parent ").append(p.ppid())
                 .append("  pgid ").append(p.pgid()).append("  sid ").append(p.sid()).append('\n');
+        if (p.zombie()) {
+            line(sb, "zombie", "exited (waitpid status " + p.exitStatus() + "), not reaped by its parent yet");
+            return;
+        }
         if (p.mm() != null && p.mm().exe() != null) line(sb, "exe", p.mm().exe());
         if (p.identity() != null) {
             line(sb, "cwd", p.identity().cwd());

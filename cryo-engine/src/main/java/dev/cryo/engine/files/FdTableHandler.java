@@ -53,13 +53,10 @@ public final class FdTableHandler {
                 FdEntry entry;
                 if (target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console")) {
                     entry = new ExternalFd(fd, fdFlags, openFlags, target);
-                } else if (target.startsWith("/memfd:")) {
-                    throw new UnsupportedResourceException(pid, "fd " + fd + " (memfd " + target.substring(7) + ")",
-                            "memfd is not supported yet");
                 } else if (target.startsWith("/")) {
                     entry = files.dump(s, fd, fdFlags, openFlags, info.pos(), target);
                 } else if (target.startsWith("pipe:")) {
-                    entry = pipes.dump(s, pidfd, fd, fdFlags, openFlags, target, targets);
+                    entry = pipes.dump(s, pidfd, fd, fdFlags, openFlags, target);
                 } else if (target.startsWith("socket:[")) {
                     long inode = Long.parseLong(target.substring("socket:[".length(), target.length() - 1));
                     throw new UnsupportedResourceException(pid, "fd " + fd + " (" + NetParser.read(pid).describe(inode) + ")",

@@ -2,6 +2,7 @@ package dev.cryo.engine.files;
 
 import dev.cryo.engine.DumpSession;
 import dev.cryo.engine.RestoreSession;
+import dev.cryo.engine.TreeFiles;
 import dev.cryo.image.fd.ExternalFd;
 import dev.cryo.image.fd.FdEntry;
 import dev.cryo.image.fd.PipeFd;
@@ -9,6 +10,7 @@ import dev.cryo.linux.fd.RemoteFds;
 import dev.cryo.linux.syscall.SysNr;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -19,32 +21,29 @@ import java.util.Map;
 public final class PipeHandler {
     private static final int O_ACCMODE = 3, O_WRONLY = 1;
 
-    FdEntry dump(DumpSession s, int pidfd, int fd, int fdFlags, int openFlags, String target,
-                 Map<Integer, String> allTargets) throws IOException {
+    FdEntry dump(DumpSession s, int pidfd, int fd, int fdFlags, int openFlags, String target) throws IOException {
         long id = Long.parseLong(target.substring("pipe:[".length(), target.length() - 1));
-        long ends = allTargets.values().stream().filter(target::equals).count();
         boolean writeEnd = (openFlags & O_ACCMODE) == O_WRONLY;
-        boolean bothEndsInside = allTargets.entrySet().stream().filter(e -> e.getValue().equals(target))
-                .map(e -> {
-                    try {
-                        return (FdInfoLite.read(s.pid(), e.getKey()).flags() & O_ACCMODE) == O_WRONLY;
-                    } catch (IOException ex) {
-                        return writeEnd;
-                    }
-                }).distinct().count() == 2;
-        if (ends < 2 || !bothEndsInside) {
+        // both ends must be held inside the tree (by this process or another): else it leads outside
+        List<TreeFiles.Holder> holders = s.tree().holders(target);
+        boolean bothEndsInside = holders.stream().map(h -> h.access() == O_WRONLY).distinct().count() == 2;
+        if (!bothEndsInside) {
             return new ExternalFd(fd, fdFlags, openFlags, target);
         }
+        // the bytes in flight are kept once, with the first read end of the tree
+        TreeFiles.Holder firstReader = holders.stream().filter(h -> h.access() != O_WRONLY).findFirst().orElseThrow();
+        boolean keepsData = firstReader.pid() == s.pid() && firstReader.fd() == fd;
         int local = RemoteFds.getfd(pidfd, fd);
         try {
             int capacity = RemoteFds.pipeCapacity(local);
-            byte[] data = writeEnd ? new byte[0] : RemoteFds.peekPipe(local);
+            byte[] data = keepsData ? RemoteFds.peekPipe(local) : new byte[0];
             return new PipeFd(fd, fdFlags, openFlags, id, writeEnd, capacity, data);
         } finally {
             RemoteFds.close(local);
         }
     }
 
+    private static final int AT_FDCWD = -100;
     private static final int F_SETFL = 4, F_SETPIPE_SZ = 1031, O_CLOEXEC = 02000000, O_NONBLOCK = 04000,
             CHUNK = 32 * 1024;
     /** pipe id -> {read end, write end} in the task, created at the first end met. */
@@ -53,6 +52,14 @@ public final class PipeHandler {
     /** The (temporary) descriptor of this end; the pipe is created, sized and refilled at its first end. */
     long restore(RestoreSession s, PipeFd p) throws IOException {
         long[] ends = created.get(p.pipeId());
+        String shared = s.pipes().path(p.pipeId(), p.writeEnd());
+        if (ends == null && shared != null) {
+            // created by another process of the tree: the same pipe, opened through cryo's copy of the end
+            s.resetArgs();
+            long fd = s.main().call("open pipe " + p.pipeId(), SysNr.OPENAT, AT_FDCWD, s.putString(shared),
+                    (p.openFlags() & (O_ACCMODE | O_NONBLOCK)) | O_CLOEXEC, 0);
+            return fd;
+        }
         if (ends == null) {
             s.resetArgs();
             long fds = s.put(new byte[8]);
@@ -60,6 +67,7 @@ public final class PipeHandler {
             java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(s.memory().read(fds, 8)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
             ends = new long[] {b.getInt(0), b.getInt(4)};
             created.put(p.pipeId(), ends);
+            if (heldElsewhere(s, p.pipeId())) s.pipes().hold(p.pipeId(), s.outerPid(), ends[0], ends[1]);
             if (p.capacity() > 0) s.main().call("fcntl(F_SETPIPE_SZ)", SysNr.FCNTL, ends[1], F_SETPIPE_SZ, p.capacity());
             byte[] data = inFlight(s, p.pipeId());
             for (int off = 0; off < data.length; off += CHUNK) {
@@ -75,12 +83,21 @@ public final class PipeHandler {
         return fd;
     }
 
+    /** The bytes in flight, kept with one read end somewhere in the tree. */
     private static byte[] inFlight(RestoreSession s, long pipeId) {
-        for (FdEntry e : s.image().fds()) {
-            if (e instanceof PipeFd p && p.pipeId() == pipeId && !p.writeEnd() && p.inFlight().length > 0) {
-                return p.inFlight();
+        for (var process : s.checkpoint().processes()) {
+            for (FdEntry e : process.fds()) {
+                if (e instanceof PipeFd p && p.pipeId() == pipeId && !p.writeEnd() && p.inFlight().length > 0) {
+                    return p.inFlight();
+                }
             }
         }
         return new byte[0];
+    }
+
+    /** Whether another process of the tree holds an end of this pipe too. */
+    private static boolean heldElsewhere(RestoreSession s, long pipeId) {
+        return s.checkpoint().processes().stream().filter(p -> p.pid() != s.pid())
+                .anyMatch(p -> p.fds().stream().anyMatch(e -> e instanceof PipeFd f && f.pipeId() == pipeId));
     }
 }

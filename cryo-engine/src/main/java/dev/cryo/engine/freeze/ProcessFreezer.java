@@ -24,13 +24,21 @@ import java.util.Map;
  * read again until it is stable. Runs on the process's {@link Tracer} thread.
  */
 public final class ProcessFreezer {
-    private static final long OPTIONS = Ptrace.O_TRACESYSGOOD | Ptrace.O_TRACECLONE;
+    private static final long OPTIONS = Ptrace.O_TRACESYSGOOD | Ptrace.O_TRACECLONE | Ptrace.O_TRACEFORK;
 
     private final int pid;
     private final List<Integer> seized = new ArrayList<>();
+    /** Processes forked while freezing, shared by the freezers of one tree: attached by the kernel already. */
+    private final java.util.Set<Integer> forked;
 
     public ProcessFreezer(int pid) {
+        this(pid, new java.util.HashSet<>());
+    }
+
+    /** A freezer for one process of a tree; {@code forked} collects children born during the freeze. */
+    public ProcessFreezer(int pid, java.util.Set<Integer> forked) {
         this.pid = pid;
+        this.forked = forked;
     }
 
     public FrozenProcess freeze() throws EngineException, IOException {
@@ -40,6 +48,12 @@ public final class ProcessFreezer {
             boolean added = false;
             for (int tid : tids) {
                 if (seized.contains(tid)) continue;
+                if (forked.remove(tid)) {
+                    // auto-attached at its fork: it reports a PTRACE_EVENT_STOP of its own
+                    seized.add(tid);
+                    added = true;
+                    continue;
+                }
                 try {
                     Ptrace.seize(tid, OPTIONS);
                 } catch (NoSuchProcessException gone) {
@@ -77,6 +91,12 @@ public final class ProcessFreezer {
                 // a thread being born: it is auto-attached and will report its own stop; keep this one going
                 int child = (int) Ptrace.eventMessage(tid);
                 if (!seized.contains(child)) seized.add(child);
+                Ptrace.cont(tid, 0);
+                continue;
+            }
+            if (st.event() == Ptrace.EVENT_FORK) {
+                // a child process being born: attached to us, it stops on its own; the tree freezer finds it
+                forked.add((int) Ptrace.eventMessage(tid));
                 Ptrace.cont(tid, 0);
                 continue;
             }

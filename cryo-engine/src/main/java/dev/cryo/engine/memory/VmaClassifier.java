@@ -18,12 +18,14 @@ final class VmaClassifier {
         if (path.equals("[vdso]")) return VmaKind.VDSO;
         if (path.startsWith("[vvar")) return VmaKind.VVAR;
         if (m.shared()) {
-            if (m.deleted() && !path.startsWith("/dev/zero") && !path.startsWith("/SYSV") && !path.startsWith("/memfd:")) {
-                return VmaKind.DELETED_FILE_SHARED;
-            }
-            if (!m.isFile() || m.deleted() || path.startsWith("/dev/zero") || path.startsWith("/SYSV")) {
+            if (!m.isFile() || path.startsWith("/SYSV")) {
                 throw new UnsupportedResourceException(pid, "memory area " + describe(m),
-                        "shared anonymous memory (MAP_SHARED|MAP_ANONYMOUS, memfd, SysV shm) is not supported yet");
+                        "SysV shared memory is not supported yet");
+            }
+            if (m.deleted()) {
+                // a deleted file, a memfd, or MAP_SHARED|MAP_ANONYMOUS memory (shmem shown as "/dev/zero
+                // (deleted)"): its content is saved once per inode and every process maps the one copy
+                return VmaKind.DELETED_FILE_SHARED;
             }
             if (path.startsWith("/dev/")) {
                 throw new UnsupportedResourceException(pid, "memory area " + describe(m), "device mappings are not supported");

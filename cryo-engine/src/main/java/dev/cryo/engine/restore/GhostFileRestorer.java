@@ -26,20 +26,12 @@ import java.util.Map;
 public final class GhostFileRestorer {
     private final Map<String, String> paths = new HashMap<>();
 
-    public static GhostFileRestorer create(CheckpointReader checkpoint, ProcessEntry process) throws IOException {
+    /** One file per ghost blob for the whole tree: processes that shared a ghost share its re-created file. */
+    public static GhostFileRestorer create(CheckpointReader checkpoint, java.util.List<ProcessEntry> processes)
+            throws IOException {
         GhostFileRestorer g = new GhostFileRestorer();
         try {
-            for (FdEntry e : process.fds()) {
-                if (e instanceof RegularFileFd f && f.ghostBlob() != null) g.make(checkpoint, f.ghostBlob(), f.path());
-            }
-            for (VmaEntry v : process.vmas()) {
-                if (v.ghostBlob() == null) continue;
-                if (v.kind() == VmaKind.FILE_SHARED) {
-                    g.recreateIfMissing(checkpoint, v.ghostBlob(), Path.of(v.path()));
-                } else {
-                    g.make(checkpoint, v.ghostBlob(), v.path());
-                }
-            }
+            for (ProcessEntry process : processes) g.makeAll(checkpoint, process);
             return g;
         } catch (IOException | RuntimeException e) {
             g.unlinkAll();
@@ -47,9 +39,26 @@ public final class GhostFileRestorer {
         }
     }
 
+    private void makeAll(CheckpointReader checkpoint, ProcessEntry process) throws IOException {
+        for (FdEntry e : process.fds()) {
+            if (e instanceof RegularFileFd f && f.ghostBlob() != null) make(checkpoint, f.ghostBlob(), f.path());
+        }
+        for (VmaEntry v : process.vmas()) {
+            if (v.ghostBlob() == null) continue;
+            if (v.kind() == VmaKind.FILE_SHARED) {
+                recreateIfMissing(checkpoint, v.ghostBlob(), Path.of(v.path()));
+            } else {
+                make(checkpoint, v.ghostBlob(), v.path());
+            }
+        }
+    }
+
     private void make(CheckpointReader checkpoint, String blobName, String originalPath) throws IOException {
         if (paths.containsKey(blobName)) return;
         Path dir = Path.of(originalPath).getParent();
+        if (originalPath.startsWith("/memfd:") || originalPath.startsWith("/dev/zero")) {
+            dir = Path.of("/dev/shm"); // memory shared by several processes, or a memfd: kept in tmpfs, as it was
+        }
         if (dir == null || !Files.isDirectory(dir)) dir = Path.of("/tmp");
         Path file = Files.createTempFile(dir, ".cryo-ghost-", "",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));

@@ -36,29 +36,22 @@ public final class Stub {
         return pid;
     }
 
-    /** Starts the stub with PID {@code pid}; waits, bounded, for a dying process that still holds it. */
-    public static Stub launch(Path helperBinary, int pid, boolean sessionLeader, boolean detach)
-            throws EngineException, IOException, InterruptedException {
-        return launch(helperBinary, pid, sessionLeader, detach, false);
-    }
-
     /**
-     * Starts the stub; with {@code newNamespace}, as PID {@code pid} inside a new PID namespace (its init
-     * created by cryo-helper), which never collides with a PID in use in ours.
+     * Starts the tree of stubs described by {@code spec} (cryo-helper's {@code --tree} entries, root first),
+     * in our PID namespace, or with {@code newNamespace} in a new one whose init cryo-helper creates
+     * (there no recorded PID can collide with one in use here). Our own namespace must have every PID
+     * free: see {@link #takenPid}.
      */
-    public static Stub launchInNewNamespace(Path helperBinary, int pid, boolean sessionLeader, boolean detach)
+    public static Stub launch(Path helperBinary, List<String> spec, boolean detach, boolean newNamespace)
             throws EngineException, IOException, InterruptedException {
-        return launch(helperBinary, pid, sessionLeader, detach, true);
-    }
-
-    private static Stub launch(Path helperBinary, int pid, boolean sessionLeader, boolean detach, boolean newNamespace)
-            throws EngineException, IOException, InterruptedException {
+        int rootPid = Integer.parseInt(spec.getFirst().substring(0, spec.getFirst().indexOf(':')));
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PID_WAIT_MILLIS);
         for (;;) {
-            List<String> cmd = new ArrayList<>(List.of(helperBinary.toString(), "stub", "--pid", Integer.toString(pid)));
-            if (sessionLeader) cmd.add("--setsid");
+            List<String> cmd = new ArrayList<>(List.of(helperBinary.toString(), "stub"));
             if (newNamespace) cmd.add("--newns");
             if (detach) cmd.add("--detach");
+            cmd.add("--tree");
+            cmd.addAll(spec);
             Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                     .redirectError(ProcessBuilder.Redirect.PIPE).start();
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
@@ -69,12 +62,34 @@ public final class Stub {
             int code = p.waitFor();
             String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             if (code != PID_IN_USE) throw new IOException("cryo-helper stub failed (exit " + code + "): " + err);
-            String holder = holder(pid);
+            String holder = holder(rootPid);
             if (holder != null || System.nanoTime() > deadline) {
-                throw new PidInUseException(pid, holder);
+                throw new PidInUseException(rootPid, holder);
             }
             Thread.sleep(20); // a zombie is being reaped: poll until the PID is free
         }
+    }
+
+    /**
+     * The first of {@code pids} a live process holds in our namespace, after waiting (bounded) for
+     * zombies holding any of them to be reaped; -1 when all are free.
+     */
+    public static int takenPid(List<Integer> pids) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PID_WAIT_MILLIS);
+        for (;;) {
+            boolean zombie = false;
+            for (int pid : pids) {
+                if (holder(pid) != null) return pid;
+                if (Files.exists(Path.of("/proc/" + pid))) zombie = true;
+            }
+            if (!zombie || System.nanoTime() > deadline) return -1;
+            Thread.sleep(20);
+        }
+    }
+
+    /** Who holds a PID in our namespace: null when it is free or only a zombie about to be reaped. */
+    public static String holderOf(int pid) {
+        return holder(pid);
     }
 
     /** Who holds a PID, or null when it is free or only a zombie about to be reaped. */
@@ -92,23 +107,68 @@ public final class Stub {
         return helper.waitFor();
     }
 
-    /** Ends a stub whose restore failed. */
+    /** Ends the stubs of a restore that failed (every one found so far, and the root). */
     public void kill() {
-        try {
-            dev.cryo.linux.process.Signals.kill(pid, dev.cryo.linux.process.Signals.SIGKILL);
-        } catch (IOException ignored) {
-            // already gone
+        java.util.Set<Integer> all = new java.util.LinkedHashSet<>(outer.values());
+        all.add(pid);
+        for (int p : all) {
+            try {
+                dev.cryo.linux.process.Signals.kill(p, dev.cryo.linux.process.Signals.SIGKILL);
+            } catch (IOException ignored) {
+                // already gone
+            }
         }
         helper.destroyForcibly();
     }
 
-    /** Waits, bounded, until the stub has stopped itself (state T) and can be seized. */
-    public void awaitStopped() throws IOException, InterruptedException {
+    private final java.util.Map<Integer, Integer> outer = new java.util.LinkedHashMap<>();
+
+    /**
+     * Waits, bounded, until every stub of the tree exists and has stopped itself (state T; a zombie's stub
+     * has exited, state Z), and returns each one's PID as seen from our namespace, keyed by its recorded
+     * PID (the same unless in a new PID namespace: there each is found through its parent's children).
+     */
+    public java.util.Map<Integer, Integer> awaitTree(java.util.Map<Integer, Boolean> zombieByPid)
+            throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(Path.of("/proc/" + pid)) && StatParser.read(pid).state() == 'T') return;
+        for (;;) {
+            outer.clear();
+            boolean ready = walk(pid, zombieByPid);
+            if (ready && outer.size() == zombieByPid.size()) return java.util.Map.copyOf(outer);
+            if (System.nanoTime() > deadline) {
+                throw new IOException("the restore stubs did not all stop within 5 s (found " + outer.keySet()
+                        + " of " + zombieByPid.keySet() + ")");
+            }
             Thread.sleep(1);
         }
-        throw new IOException("the restore stub (pid " + pid + ") did not stop itself within 5 s");
+    }
+
+    /** Records {@code at} and its descendants; false when one is not in its final state yet. */
+    private boolean walk(int at, java.util.Map<Integer, Boolean> zombieByPid) throws IOException {
+        ProcStat st;
+        int inner;
+        try {
+            st = StatParser.read(at);
+            inner = dev.cryo.linux.proc.StatusParser.read(at).nsPid().getLast();
+        } catch (IOException gone) {
+            return false;
+        }
+        Boolean zombie = zombieByPid.get(inner);
+        if (zombie == null) throw new IOException("restore stub " + at + " has unexpected PID " + inner + " inside");
+        outer.put(inner, at);
+        if (zombie) return st.state() == 'Z';
+        if (st.isDead()) throw new IOException("the restore stub for pid " + inner + " died");
+        if (st.state() != 'T') return false;
+        String children;
+        try {
+            children = Files.readString(Path.of("/proc/" + at + "/task/" + at + "/children")).strip();
+        } catch (IOException gone) {
+            return false;
+        }
+        boolean ready = true;
+        if (!children.isEmpty()) {
+            for (String c : children.split("\\s+")) ready &= walk(Integer.parseInt(c), zombieByPid);
+        }
+        return ready;
     }
 }
