@@ -79,8 +79,7 @@ abstract class CheckpointRestoreContract {
         int afterCheckpoint = w.mark();
         w.waitForTicksAfter(afterCheckpoint, LIVE_TICKS, tickTimeout());
 
-        w.stop();
-        w.waitUntilGone(Duration.ofSeconds(30));
+        w.stopTree(Duration.ofSeconds(30));
         long killedAt = w.lastTick();
         int mark = w.mark();
         assertEquals(w.pid(), cli.restoreDetached(id), "restored root PID");
@@ -106,6 +105,7 @@ abstract class CheckpointRestoreContract {
     void checkpointKillRestore(Workload w) {
         String id = cli.checkpoint(w.pid());
         w.waitUntilDead(Duration.ofSeconds(10));
+        w.waitUntilTreeGone(Duration.ofSeconds(30));
         long last = w.lastTick();
         int mark = w.mark();
         long pid = cli.restoreDetached(id);

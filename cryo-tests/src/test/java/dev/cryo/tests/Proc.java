@@ -76,13 +76,18 @@ final class Proc {
         }
     }
 
-    /** PIDs of all live processes whose stdout is {@code file}: finds a workload however it came back. */
+    /**
+     * PIDs of all live processes whose stdout or stderr is {@code file}: finds a workload however it came
+     * back, and every process of a workload's tree (a pipeline's first stages keep stderr on the log).
+     */
     static List<Long> writingTo(Path file) {
         List<Long> pids = new ArrayList<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().matches("\\d+"))) {
             for (Path p : ds) {
                 long pid = Long.parseLong(p.getFileName().toString());
-                if (fdTarget(pid, 1).filter(t -> t.equals(file)).isPresent() && alive(pid)) {
+                boolean logs = fdTarget(pid, 1).filter(t -> t.equals(file)).isPresent()
+                        || fdTarget(pid, 2).filter(t -> t.equals(file)).isPresent();
+                if (logs && alive(pid)) {
                     pids.add(pid);
                 }
             }

@@ -188,6 +188,48 @@ final class Workload implements AutoCloseable {
         }
     }
 
+    /**
+     * SIGKILL to the workload and to every other process writing to its log (its children: a process
+     * tree shares the log), then waits until they are all reaped, so that a restore finds their PIDs free.
+     */
+    void stopTree(Duration timeout) {
+        // stopped first, all of them (again until no new one appears), so that none sees another die and
+        // reports it as a FAIL: the tree dies as one, as a machine crash would take it
+        List<Long> tree = new ArrayList<>();
+        for (int round = 0; round < 50; round++) {
+            List<Long> now = new ArrayList<>(Proc.writingTo(log));
+            now.removeAll(tree);
+            if (now.isEmpty() && round > 0) break;
+            signal("-STOP", now);
+            tree.addAll(now);
+        }
+        stop();
+        for (long p : tree) ProcessHandle.of(p).ifPresent(ProcessHandle::destroyForcibly);
+        for (long p : tree) await(() -> Proc.gone(p), timeout, "pid " + p + " of the tree to be reaped");
+        waitUntilGone(timeout);
+    }
+
+    private static void signal(String signal, List<Long> pids) {
+        if (pids.isEmpty()) return;
+        List<String> cmd = new ArrayList<>(List.of("/bin/kill", signal));
+        pids.forEach(p -> cmd.add(Long.toString(p)));
+        try {
+            new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start()
+                    .waitFor(10, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            throw new AssertionError("cannot run " + cmd + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Waits until the workload and every other process writing to its log are reaped. */
+    void waitUntilTreeGone(Duration timeout) {
+        waitUntilGone(timeout);
+        await(() -> Proc.writingTo(log).isEmpty(), timeout, "every process of the tree to be gone");
+    }
+
     boolean isOurs() {
         return Proc.alive(pid) && Proc.fdTarget(pid, 1).filter(log::equals).isPresent();
     }
