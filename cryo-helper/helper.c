@@ -27,6 +27,13 @@
  *       every orphan of the namespace, and exits with the stub's status when it exits (taking the
  *       namespace with it). Prints the stub's PID as seen from our namespace.
  *
+ *   cryo-helper run --pidfile FILE [--cgroup PROCS] [--detach] -- CMD [ARG...]
+ *       An application group (cryo run): joins the cgroup whose cgroup.procs is PROCS, then starts CMD
+ *       in a new PID namespace whose init (as above) forwards signals to CMD, reaps orphans and exits
+ *       with CMD's status. Writes "INIT ROOT" (their PIDs as seen from here) to FILE. Without --detach
+ *       it waits and exits with CMD's status; with --detach it starts a new session and returns.
+ *       stub --newns also takes --cgroup PROCS, for a group being restored.
+ *
  *   cryo-helper hold
  *       Never meant to run: the exec target of the stub.
  */
@@ -181,19 +188,51 @@ static pid_t only_child(pid_t init) {
     return atoi(buf);
 }
 
-static int stub_in_new_namespace(pid_t want, int detach) {
+/* Init's only business besides reaping: signals sent to it (cryo kill, a terminal's ^C) go to the root. */
+static volatile pid_t forward_to;
+static void forward(int sig) { if (forward_to > 0) kill(forward_to, sig); }
+
+/* PID 1 of a group's namespace: forwards signals to the root, reaps every orphan, and exits with the
+ * root's status when it exits (the kernel then ends every other process of the namespace). */
+__attribute__((noreturn)) static void init_loop(pid_t root) {
+    forward_to = root;
+    static const int sigs[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT};
+    for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) signal(sigs[i], forward);
+    for (;;) {
+        int st;
+        pid_t w = wait(&st);
+        if (w == root) _exit(exit_status(st));
+        if (w < 0 && errno == ECHILD) _exit(1);
+    }
+}
+
+/* Puts us (and so everything we start) into a cgroup: FILE is its cgroup.procs. */
+static int join_cgroup(const char *procs) {
+    if (!procs) return 0;
+    int fd = open(procs, O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    char buf[32];
+    int n = snprintf(buf, sizeof buf, "%d\n", getpid());
+    int ok = write(fd, buf, n) == n;
+    close(fd);
+    return ok ? 0 : -1;
+}
+
+/*
+ * A new PID namespace: its init (PID 1, with a mount namespace of its own and a fresh /proc, so that
+ * /proc/self agrees with getpid()) starts either CMD (cmd != NULL) or the stub tree with root PID want.
+ * Reports "INIT ROOT" (PIDs as seen from here) to pidfile, or ROOT alone on stdout.
+ */
+static int in_new_namespace(pid_t want, char **cmd, int detach, const char *pidfile) {
     int ready[2];
     if (pipe2(ready, O_CLOEXEC)) die("pipe");
     if (unshare(CLONE_NEWPID)) {
-        fprintf(stderr, "cryo-helper: stub: new PID namespace: %s\n", strerror(errno));
+        fprintf(stderr, "cryo-helper: new PID namespace: %s\n", strerror(errno));
         return 126;
     }
     pid_t init = fork();
     if (init < 0) die("fork");
     if (init == 0) {
-        /* PID 1 of the new namespace. Its processes must see it in /proc too (/proc/self, /proc/self/task
-         * list PIDs of the namespace /proc was mounted in): a mount namespace of its own, private so
-         * nothing propagates back, with a procfs of the new PID namespace on /proc. */
         close(ready[0]);
         int err = 0;
         if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL)
@@ -202,38 +241,66 @@ static int stub_in_new_namespace(pid_t want, int detach) {
             if (write(ready[1], &err, sizeof err) != sizeof err) _exit(126);
             _exit(126);
         }
-        pid_t child = clone_with_pid(want);
-        if (child == 0) become_stub(0);
+        pid_t child = cmd ? fork() : clone_with_pid(want);
+        if (child == 0 && !cmd) become_stub(0);
+        if (child == 0) {
+            close(ready[1]);
+            execvp(cmd[0], cmd);
+            fprintf(stderr, "cryo-helper: run: %s: %s\n", cmd[0], strerror(errno));
+            _exit(127);
+        }
         err = child < 0 ? errno : 0;
         if (write(ready[1], &err, sizeof err) != sizeof err) _exit(126);
         close(ready[1]);
         if (child < 0) _exit(126);
-        for (;;) {
-            int st;
-            pid_t w = wait(&st);
-            if (w == child) _exit(exit_status(st));
-            if (w < 0 && errno == ECHILD) _exit(1);
-        }
+        init_loop(child);
     }
     close(ready[1]);
     int err = -1;
     if (read(ready[0], &err, sizeof err) != sizeof err || err) {
-        fprintf(stderr, "cryo-helper: stub: pid %d in a new namespace: %s\n", want, err > 0 ? strerror(err) : "init failed");
+        fprintf(stderr, "cryo-helper: pid %d in a new namespace: %s\n", want, err > 0 ? strerror(err) : "init failed");
         return 126;
     }
     pid_t outer = -1;
     for (int i = 0; i < 1000 && (outer = only_child(init)) <= 0; i++) usleep(1000);
-    if (outer <= 0) { fprintf(stderr, "cryo-helper: stub: cannot find the stub's pid\n"); return 126; }
-    printf("%d\n", outer);
-    fflush(stdout);
+    if (outer <= 0) { fprintf(stderr, "cryo-helper: cannot find the root's pid\n"); return 126; }
+    if (pidfile) {
+        char tmp[4096];
+        snprintf(tmp, sizeof tmp, "%s.tmp", pidfile);
+        FILE *f = fopen(tmp, "w");
+        if (!f || fprintf(f, "%d %d\n", init, outer) < 0 || fclose(f) || rename(tmp, pidfile)) die("pidfile");
+    } else {
+        printf("%d\n", outer);
+        fflush(stdout);
+    }
     if (detach) return 0;
+    /* stay in front: ^C and friends reach init, which hands them to the root */
+    signal(SIGINT, SIG_IGN);
+    signal(SIGQUIT, SIG_IGN);
     int st;
     while (waitpid(init, &st, 0) < 0) if (errno != EINTR) die("waitpid");
     return exit_status(st);
 }
 
+/* cryo-helper run --pidfile FILE [--cgroup PROCS] [--detach] -- CMD [ARG...] */
+static int run(int argc, char **argv) {
+    const char *pidfile = NULL, *cgroup = NULL;
+    int detach = 0, i = 2;
+    for (; i < argc && strcmp(argv[i], "--"); i++) {
+        if (!strcmp(argv[i], "--pidfile") && i + 1 < argc) pidfile = argv[++i];
+        else if (!strcmp(argv[i], "--cgroup") && i + 1 < argc) cgroup = argv[++i];
+        else if (!strcmp(argv[i], "--detach")) detach = 1;
+        else { fprintf(stderr, "cryo-helper: run: unknown argument %s\n", argv[i]); return 2; }
+    }
+    if (i + 1 >= argc || !pidfile) { fprintf(stderr, "cryo-helper: usage: run --pidfile FILE [--cgroup PROCS] [--detach] -- CMD\n"); return 2; }
+    if (join_cgroup(cgroup)) die("join cgroup");
+    if (detach && setsid() < 0) die("setsid");
+    return in_new_namespace(0, argv + i + 1, detach, pidfile);
+}
+
 static int stub(int argc, char **argv) {
     pid_t want = 0; int do_setsid = 0, detach = 0, newns = 0;
+    const char *cgroup = NULL;
     static struct node one;
     nodes = &one;
     nnodes = 1;
@@ -242,6 +309,7 @@ static int stub(int argc, char **argv) {
         else if (!strcmp(argv[i], "--setsid")) do_setsid = 1;
         else if (!strcmp(argv[i], "--detach")) detach = 1;
         else if (!strcmp(argv[i], "--newns")) newns = 1;
+        else if (!strcmp(argv[i], "--cgroup") && i + 1 < argc) cgroup = argv[++i];
         else if (!strcmp(argv[i], "--tree") && i + 1 < argc) {
             /* the rest: one PID:PARENT:FLAGS[:STATUS] per process, parents before children, root first */
             nnodes = argc - i - 1;
@@ -260,7 +328,8 @@ static int stub(int argc, char **argv) {
     if (nodes == &one) { one.pid = want; one.setsid = do_setsid; }
     if (newns) {
         if (want <= 0) { fprintf(stderr, "cryo-helper: stub: --newns needs --pid\n"); return 2; }
-        return stub_in_new_namespace(want, detach);
+        if (join_cgroup(cgroup)) die("join cgroup");
+        return in_new_namespace(want, NULL, detach, NULL);
     }
     pid_t pid;
     if (want > 0) {
@@ -287,6 +356,7 @@ static int stub(int argc, char **argv) {
 int main(int argc, char **argv) {
     if (argc >= 2 && !strcmp(argv[1], "spawn")) return spawn(argc, argv);
     if (argc >= 2 && !strcmp(argv[1], "stub")) return stub(argc, argv);
+    if (argc >= 2 && !strcmp(argv[1], "run")) return run(argc, argv);
     if (argc >= 2 && !strcmp(argv[1], "hold")) for (;;) pause();
     fprintf(stderr, "cryo-helper: usage: cryo-helper spawn|stub ... (internal to cryo)\n");
     return 2;

@@ -6,6 +6,7 @@ import dev.cryo.cli.output.TerminalProgress;
 import dev.cryo.engine.CheckpointOptions;
 import dev.cryo.engine.CheckpointResult;
 import dev.cryo.engine.Checkpointer;
+import dev.cryo.engine.group.GroupRegistry;
 import dev.cryo.store.Store;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -22,7 +23,8 @@ final class CheckpointCommand implements Callable<Integer> {
             "Stops TARGET and every process under it, writes them to the store, then kills them "
                     + "(or resumes them with --leave-running).",
             "The last line on stdout is the checkpoint id.");
-    private final PositionalParamSpec target = Options.parameter("TARGET", "The PID of the root of the tree to checkpoint.");
+    private final PositionalParamSpec target = Options.parameter("TARGET",
+            "The PID of the root of the tree to checkpoint, or the name of a group started by `cryo run`.");
     private final OptionSpec leaveRunning = Options.flag("Resume the tree after the checkpoint instead of killing it.",
             "--leave-running");
     private final StoreOption store = new StoreOption();
@@ -41,12 +43,19 @@ final class CheckpointCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        int pid = ProcessTarget.pid("checkpoint", target.getValue(), Path.of("/proc"));
         boolean keep = leaveRunning.getValue();
         PrintWriter out = spec.commandLine().getOut();
         CheckpointResult result;
-        try (Store s = store.open(); TerminalProgress progress = TerminalProgress.onStderr(spec.commandLine().getErr())) {
-            result = new Checkpointer(s, progress).checkpoint(pid, new CheckpointOptions(keep, null));
+        if (GroupRegistry.isName(target.getValue())) {
+            GroupRegistry.Group g = GroupCheckpoints.running("checkpoint", target.getValue());
+            try (Store s = store.open(); TerminalProgress progress = TerminalProgress.onStderr(spec.commandLine().getErr())) {
+                result = GroupCheckpoints.take(s, progress, g, keep);
+            }
+        } else {
+            int pid = ProcessTarget.pid("checkpoint", target.getValue(), Path.of("/proc"));
+            try (Store s = store.open(); TerminalProgress progress = TerminalProgress.onStderr(spec.commandLine().getErr())) {
+                result = new Checkpointer(s, progress).checkpoint(pid, new CheckpointOptions(keep, null));
+            }
         }
         CheckpointSummary summary = CheckpointSummary.of(result, keep);
         out.print(output.json() ? Json.write(summary) + "\n" : summary.text());

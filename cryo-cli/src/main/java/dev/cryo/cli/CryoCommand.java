@@ -22,6 +22,10 @@ public final class CryoCommand implements Callable<Integer> {
 
     private static Map<String, Supplier<Object>> verbs() {
         Map<String, Supplier<Object>> m = new LinkedHashMap<>();
+        m.put("run", () -> new RunCommand().spec());
+        m.put("ps", () -> new PsCommand().spec());
+        m.put("kill", () -> new KillCommand().spec());
+        m.put("logs", () -> new LogsCommand().spec());
         m.put("checkpoint", () -> new CheckpointCommand().spec());
         m.put("restore", () -> new RestoreCommand().spec());
         m.put("ls", () -> new LsCommand().spec());

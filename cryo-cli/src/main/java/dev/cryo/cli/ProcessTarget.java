@@ -3,14 +3,14 @@ package dev.cryo.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** TARGET of {@code cryo checkpoint}: a PID now; a group name once `cryo run` exists. */
+/** TARGET of {@code cryo checkpoint} given as a PID (a group name goes to {@link GroupCheckpoints}). */
 final class ProcessTarget {
     private ProcessTarget() {}
 
     /** The PID {@code target} names, checked to exist, or a one-line reason why not. */
     static int pid(String command, String target, Path proc) throws CliException {
         if (!target.chars().allMatch(Character::isDigit) || target.isEmpty()) {
-            throw new CliException(command + ": '" + target + "' is not a PID; group names need `cryo run` (not implemented yet)");
+            throw new CliException(command + ": '" + target + "' is neither a PID nor a group name");
         }
         int pid;
         try {

@@ -8,6 +8,9 @@ import dev.cryo.engine.RestoreOptions.PidNamespaceMode;
 import dev.cryo.engine.RestoreOptions.StdioMode;
 import dev.cryo.engine.Restoration;
 import dev.cryo.engine.Restorer;
+import dev.cryo.engine.group.FreezerCgroup;
+import dev.cryo.engine.group.GroupRegistry;
+import dev.cryo.linux.proc.StatParser;
 import dev.cryo.store.Store;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -60,10 +63,26 @@ final class RestoreCommand implements Callable<Integer> {
         boolean detached = detach.getValue();
         StdioMode stdioMode = stdio.getValue();
         PrintWriter out = spec.commandLine().getOut();
-        Path log = stdioMode == StdioMode.LOG ? RestoreLogs.newLog(store.directory(), ref) : null;
         Restoration r;
+        Path log;
         try (Store s = store.open(); TerminalProgress progress = TerminalProgress.onStderr(spec.commandLine().getErr())) {
-            r = new Restorer(s, progress).restore(ref, new RestoreOptions(detached, pidns.getValue(), stdioMode, log));
+            if (GroupCheckpoints.isGroupCheckpoint(s, ref)) {
+                // a group comes back as one: its namespace and init, its cgroup, its registry entry
+                GroupRegistry registry = new GroupRegistry();
+                GroupRegistry.Group g = registry.create(ref);
+                FreezerCgroup cgroup = FreezerCgroup.of(ref).create();
+                log = detached ? g.log() : null;
+                StdioMode mode = detached ? StdioMode.LOG : stdioMode;
+                r = new Restorer(s, progress).restore(ref,
+                        new RestoreOptions(detached, PidNamespaceMode.NEW, mode, log, cgroup.procsFile()));
+                g = registry.started(g, StatParser.read(r.pid()).ppid(), r.pid());
+                try (var restored = s.open(ref)) {
+                    registry.setLastCheckpoint(g, restored.info().id());
+                }
+            } else {
+                log = stdioMode == StdioMode.LOG ? RestoreLogs.newLog(store.directory(), ref) : null;
+                r = new Restorer(s, progress).restore(ref, new RestoreOptions(detached, pidns.getValue(), stdioMode, log));
+            }
         }
         for (String warning : r.warnings()) {
             spec.commandLine().getErr().println("cryo: warning: " + warning);

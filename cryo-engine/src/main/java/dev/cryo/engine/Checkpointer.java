@@ -3,6 +3,7 @@ package dev.cryo.engine;
 import dev.cryo.engine.files.FdTableHandler;
 import dev.cryo.engine.freeze.FrozenProcess;
 import dev.cryo.engine.freeze.TreeFreezer;
+import dev.cryo.engine.group.RunningGroup;
 import dev.cryo.engine.freeze.Tracer;
 import dev.cryo.engine.identity.IdentityHandler;
 import dev.cryo.engine.inject.Vdso;
@@ -59,8 +60,22 @@ public final class Checkpointer {
         if (pid == ProcessHandle.current().pid()) {
             throw new EngineException("checkpoint: pid " + pid + " is cryo itself");
         }
+        return onTracer(pid, null, options, t0);
+    }
+
+    /**
+     * Checkpoints a group started by {@code cryo run}: every process of its cgroup is stopped at one
+     * instant by the freezer, seized while frozen, then let go into the ptrace stops (so nothing can fork,
+     * exit or signal in between); PIDs are recorded as its processes see them in its namespace.
+     */
+    public CheckpointResult checkpointGroup(RunningGroup group, CheckpointOptions options) throws EngineException {
+        return onTracer(group.rootPid(), group, options, System.nanoTime());
+    }
+
+    private CheckpointResult onTracer(int pid, RunningGroup group, CheckpointOptions options, long t0)
+            throws EngineException {
         try (Tracer tracer = new Tracer(Integer.toString(pid))) {
-            return tracer.call(() -> dumpOnTracer(pid, options, t0));
+            return tracer.call(() -> dumpOnTracer(pid, group, options, t0));
         } catch (EngineException e) {
             throw e;
         } catch (NoSuchProcessException e) {
@@ -85,10 +100,12 @@ public final class Checkpointer {
         }
     }
 
-    private CheckpointResult dumpOnTracer(int pid, CheckpointOptions options, long t0) throws Exception {
+    private CheckpointResult dumpOnTracer(int pid, RunningGroup group, CheckpointOptions options, long t0)
+            throws Exception {
         ProcStat stat = StatParser.read(pid);
         if (stat.isDead()) throw new EngineException("checkpoint: pid " + pid + " is a zombie");
         TreeFreezer freezer = new TreeFreezer(pid);
+        int reference = group != null ? group.initPid() : (int) ProcessHandle.current().pid();
         ThreadHandler threads = new ThreadHandler();
         List<Dumping> dumping = new ArrayList<>();
         boolean frozenNow = false;
@@ -99,13 +116,15 @@ public final class Checkpointer {
             PhaseClock clock = new PhaseClock("checkpoint " + pid);
             Faults.check("seize");
             frozenNow = true;
+            if (group != null) barrier(group, freezer);
             TreeFreezer.FrozenTree tree = freezer.freeze();
             for (FrozenProcess p : tree.processes()) dumping.add(new Dumping(p));
             clock.lap("freeze");
             long frozenAt = System.nanoTime();
             List<Integer> pids = tree.processes().stream().map(FrozenProcess::pid).toList();
-            for (int p : pids) UnsupportedState.refuse(p);
+            for (int p : pids) UnsupportedState.refuse(p, reference);
             TreeShape.check(pid, tree);
+            if (group != null) refuseStrays(group, tree);
             TreeFiles files = TreeFiles.read(pids);
             GhostFiles ghosts = new GhostFiles(writer);
             for (Dumping d : dumping) {
@@ -138,14 +157,21 @@ public final class Checkpointer {
                 processes.add(ProcessEntry.zombie(z.pid(), z.ppid(), z.pgrp(), z.session(), z.comm(), z.exitCode()));
             }
             processes = TreeShape.parentsFirst(processes);
+            int rootPid = pid;
+            if (group != null) {
+                PidTranslation inside = PidTranslation.read(processes, group.initPid());
+                processes = processes.stream().map(inside::translate).toList();
+                rootPid = inside.inner(pid);
+            }
             ProcessEntry root = processes.getFirst();
             int threadCount = processes.stream().mapToInt(p -> p.threads().size()).sum();
             Checkpoint checkpoint = new Checkpoint(Checkpoint.FORMAT_VERSION, System.currentTimeMillis(),
                     HostFacts.hostname(), HostFacts.kernelRelease(), HostFacts.cpu(root.threads().getFirst().xstate()),
-                    pid, processes);
+                    rootPid, processes);
             Faults.check("commit");
             Map<String, String> labels = new LinkedHashMap<>();
             if (options.name() != null) labels.put("name", options.name());
+            if (group != null) labels.put("group", "1");
             labels.put("pid", Integer.toString(pid));
             labels.put("processes", Integer.toString(processes.size()));
             labels.put("threads", Integer.toString(threadCount));
@@ -168,7 +194,36 @@ public final class Checkpointer {
                 // any failure, or leave-running not reached: put everything back exactly as it was
                 thawAll(freezer, dumping, threads);
             }
+            if (group != null) group.cgroup().thaw(); // in case the barrier failed half way
             if (!committed) progress.update("aborted", 0, 0);
+        }
+    }
+
+    /**
+     * The barrier: the cgroup freezer stops every task at once; each is seized and interrupted while
+     * frozen (so it stops for us the moment it thaws, and any child it forks is ours too); then thawed.
+     */
+    private static void barrier(RunningGroup group, TreeFreezer freezer) throws IOException, InterruptedException {
+        group.cgroup().freeze();
+        try {
+            List<Integer> members = new ArrayList<>(group.cgroup().pids());
+            members.remove(Integer.valueOf(group.initPid()));
+            freezer.attachFrozen(members);
+        } finally {
+            group.cgroup().thaw();
+        }
+    }
+
+    /** Refuses processes of the group outside the root's tree (orphans adopted by the group's init). */
+    private static void refuseStrays(RunningGroup group, TreeFreezer.FrozenTree tree) throws IOException {
+        java.util.Set<Integer> inTree = new java.util.HashSet<>();
+        tree.processes().forEach(p -> inTree.add(p.pid()));
+        tree.zombies().forEach(z -> inTree.add(z.pid()));
+        for (int p : group.cgroup().pids()) {
+            if (p != group.initPid() && !inTree.contains(p)) {
+                throw new UnsupportedResourceException(p, "a process of the group outside its root's tree (an orphan"
+                        + " adopted by the group's init)", "orphaned processes in a group are not supported yet");
+            }
         }
     }
 

@@ -61,7 +61,8 @@ public final class Restorer {
         Checkpoint image;
         Map<Integer, NativeBuffer> pages = new LinkedHashMap<>();
         GhostFileRestorer ghosts = null;
-        try (CheckpointReader checkpoint = store.open(ref); SharedPipes pipes = new SharedPipes()) {
+        SharedPipes pipes = new SharedPipes();
+        try (CheckpointReader checkpoint = store.open(ref)) {
             clock.lap("open");
             try {
                 image = ImageCodec.decode(checkpoint.metadata());
@@ -128,6 +129,7 @@ public final class Restorer {
             }
         }
         for (RestoreSession s : sessions) shape(s);
+        sessions.getFirst().pipes().release();
         ghosts.unlinkAll(); // every descriptor and mapping holds them now: deleted again, as they were
         ThreadHandler threads = new ThreadHandler();
         for (RestoreSession s : sessions) threads.finish(s);
@@ -202,6 +204,9 @@ public final class Restorer {
     private Stub launchStub(Checkpoint image, RestoreOptions options, List<String> warnings)
             throws EngineException, IOException, InterruptedException {
         List<String> spec = TreeShape.stubSpec(image.processes());
+        if (options.cgroupProcs() != null) {
+            return Stub.launch(helper(), spec, options.detach(), true, options.cgroupProcs());
+        }
         if (options.pidns() == RestoreOptions.PidNamespaceMode.NEW) {
             return Stub.launch(helper(), spec, options.detach(), true);
         }
@@ -247,10 +252,6 @@ public final class Restorer {
     }
 
     private static Path helper() throws EngineException {
-        String explicit = System.getProperty("cryo.helper");
-        if (explicit != null) return Path.of(explicit);
-        String home = System.getProperty("cryo.home");
-        if (home == null) throw new EngineException("restore: cannot find cryo-helper (set cryo.home or cryo.helper)");
-        return Path.of(home, "cryo-helper", "target", "cryo-helper");
+        return HelperBinary.path();
     }
 }

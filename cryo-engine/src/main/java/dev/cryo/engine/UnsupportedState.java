@@ -21,6 +21,11 @@ final class UnsupportedState {
     private UnsupportedState() {}
 
     static void refuse(int pid) throws IOException {
+        refuse(pid, (int) ProcessHandle.current().pid());
+    }
+
+    /** The same, with the namespaces the process must share with {@code reference} (cryo, or a group's init). */
+    static void refuse(int pid, int reference) throws IOException {
         Path proc = Path.of("/proc/" + pid);
         ProcStatus status = StatusParser.read(pid);
         if (status.seccomp() != 0) {
@@ -45,7 +50,7 @@ final class UnsupportedState {
                 }
             }
         }
-        Path self = Path.of("/proc/self/ns");
+        Path self = Path.of("/proc/" + reference + "/ns");
         for (String ns : NAMESPACES) {
             Path theirs = proc.resolve("ns").resolve(ns);
             if (!Files.exists(theirs, java.nio.file.LinkOption.NOFOLLOW_LINKS)) continue;

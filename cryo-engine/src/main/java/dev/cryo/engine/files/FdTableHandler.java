@@ -107,6 +107,7 @@ public final class FdTableHandler {
         inj.call("close_range", SysNr.CLOSE_RANGE, 0, 0xffffffffL, 0);
         List<FdEntry> entries = s.image().fds();
         int park = entries.stream().mapToInt(FdEntry::fd).max().orElse(-1) + 1;
+        pipes.keepAbove(park);
         Map<Integer, Long> parked = new TreeMap<>();
         Set<Long> pipeEnds = new HashSet<>();
         for (FdEntry e : entries) {

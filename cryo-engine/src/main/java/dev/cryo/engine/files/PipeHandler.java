@@ -43,7 +43,13 @@ public final class PipeHandler {
         }
     }
 
-    private static final int AT_FDCWD = -100;
+    /** The first descriptor number the process does not use: shared pipe ends are kept from there. */
+    private int keepAbove;
+
+    void keepAbove(int firstUnused) {
+        keepAbove = firstUnused;
+    }
+
     private static final int F_SETFL = 4, F_SETPIPE_SZ = 1031, O_CLOEXEC = 02000000, O_NONBLOCK = 04000,
             CHUNK = 32 * 1024;
     /** pipe id -> {read end, write end} in the task, created at the first end met. */
@@ -52,12 +58,10 @@ public final class PipeHandler {
     /** The (temporary) descriptor of this end; the pipe is created, sized and refilled at its first end. */
     long restore(RestoreSession s, PipeFd p) throws IOException {
         long[] ends = created.get(p.pipeId());
-        String shared = s.pipes().path(p.pipeId(), p.writeEnd());
-        if (ends == null && shared != null) {
-            // created by another process of the tree: the same pipe, opened through cryo's copy of the end
-            s.resetArgs();
-            long fd = s.main().call("open pipe " + p.pipeId(), SysNr.OPENAT, AT_FDCWD, s.putString(shared),
-                    (p.openFlags() & (O_ACCMODE | O_NONBLOCK)) | O_CLOEXEC, 0);
+        if (ends == null && s.pipes().has(p.pipeId())) {
+            // created by another process of the tree: the same pipe, taken from where that one keeps it
+            long fd = s.pipes().take(s, p.pipeId(), p.writeEnd());
+            s.main().call("fcntl(F_SETFL)", SysNr.FCNTL, fd, F_SETFL, p.openFlags() & O_NONBLOCK);
             return fd;
         }
         if (ends == null) {
@@ -67,7 +71,7 @@ public final class PipeHandler {
             java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(s.memory().read(fds, 8)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
             ends = new long[] {b.getInt(0), b.getInt(4)};
             created.put(p.pipeId(), ends);
-            if (heldElsewhere(s, p.pipeId())) s.pipes().hold(p.pipeId(), s.outerPid(), ends[0], ends[1]);
+            if (heldElsewhere(s, p.pipeId())) s.pipes().keep(p.pipeId(), s, ends[0], ends[1], keepAbove);
             if (p.capacity() > 0) s.main().call("fcntl(F_SETPIPE_SZ)", SysNr.FCNTL, ends[1], F_SETPIPE_SZ, p.capacity());
             byte[] data = inFlight(s, p.pipeId());
             for (int off = 0; off < data.length; off += CHUNK) {

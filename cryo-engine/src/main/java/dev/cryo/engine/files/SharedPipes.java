@@ -1,6 +1,7 @@
 package dev.cryo.engine.files;
 
-import dev.cryo.linux.fd.RemoteFds;
+import dev.cryo.engine.RestoreSession;
+import dev.cryo.linux.syscall.SysNr;
 
 import java.io.IOException;
 import java.util.HashMap;
@@ -8,45 +9,48 @@ import java.util.Map;
 
 /**
  * Pipes of a tree being restored whose ends live in several processes. The first process that holds
- * one creates it (with its bytes in flight); cryo then holds both ends (pidfd_getfd) until the restore
- * ends, and every other process opens the end it needs through /proc/CRYO/fd/N, which never blocks
- * since both ends are open, and yields the same pipe.
+ * one creates it (with its bytes in flight) and keeps a copy of both ends, above every descriptor number
+ * it uses, until the whole tree is shaped; every other process takes the end it needs from there with
+ * pidfd_open + pidfd_getfd (injected, so it works inside a new PID namespace too, where cryo itself is
+ * not visible), getting the very same open file description, as after a fork.
  */
-public final class SharedPipes implements AutoCloseable {
-    /** pipe id -> {read end, write end}, descriptors of cryo itself. */
-    private final Map<Long, int[]> held = new HashMap<>();
+public final class SharedPipes {
+    /** Where a pipe's ends are kept: the creating process (its session) and the two descriptors there. */
+    private record Kept(RestoreSession creator, long readEnd, long writeEnd) {}
 
-    /** Takes copies of both ends, {@code readEnd} and {@code writeEnd} of the task {@code outerPid}. */
-    void hold(long pipeId, int outerPid, long readEnd, long writeEnd) throws IOException {
-        int pidfd = RemoteFds.pidfdOpen(outerPid);
+    private static final int F_DUPFD_CLOEXEC = 1030;
+
+    private final Map<Long, Kept> kept = new HashMap<>();
+
+    /** Keeps copies of {@code readEnd} and {@code writeEnd} of the creator at numbers from {@code above}. */
+    void keep(long pipeId, RestoreSession creator, long readEnd, long writeEnd, int above) throws IOException {
+        long r = creator.main().call("keep pipe read end", SysNr.FCNTL, readEnd, F_DUPFD_CLOEXEC, above);
+        long w = creator.main().call("keep pipe write end", SysNr.FCNTL, writeEnd, F_DUPFD_CLOEXEC, above);
+        kept.put(pipeId, new Kept(creator, r, w));
+    }
+
+    boolean has(long pipeId) {
+        return kept.containsKey(pipeId);
+    }
+
+    /** A new descriptor in {@code s} for an end of a pipe another process created (same description). */
+    long take(RestoreSession s, long pipeId, boolean writeEnd) throws IOException {
+        Kept k = kept.get(pipeId);
+        long pidfd = s.main().call("pidfd_open " + k.creator().pid(), SysNr.PIDFD_OPEN, k.creator().pid(), 0, 0);
         try {
-            int r = RemoteFds.getfd(pidfd, (int) readEnd);
-            int w;
-            try {
-                w = RemoteFds.getfd(pidfd, (int) writeEnd);
-            } catch (IOException e) {
-                RemoteFds.close(r);
-                throw e;
-            }
-            held.put(pipeId, new int[] {r, w});
+            return s.main().call("pidfd_getfd pipe " + pipeId, SysNr.PIDFD_GETFD, pidfd,
+                    writeEnd ? k.writeEnd() : k.readEnd(), 0);
         } finally {
-            RemoteFds.close(pidfd);
+            s.main().raw(SysNr.CLOSE, pidfd, 0, 0, 0, 0, 0);
         }
     }
 
-    /** The path another process opens to get an end of the pipe, or null if no process has created it yet. */
-    String path(long pipeId, boolean writeEnd) {
-        int[] ends = held.get(pipeId);
-        if (ends == null) return null;
-        return "/proc/" + ProcessHandle.current().pid() + "/fd/" + (writeEnd ? ends[1] : ends[0]);
-    }
-
-    @Override
-    public void close() {
-        for (int[] ends : held.values()) {
-            RemoteFds.close(ends[0]);
-            RemoteFds.close(ends[1]);
+    /** Closes the kept copies: every process has its ends now. Before any process is let go. */
+    public void release() throws IOException {
+        for (Kept k : kept.values()) {
+            k.creator().main().raw(SysNr.CLOSE, k.readEnd(), 0, 0, 0, 0, 0);
+            k.creator().main().raw(SysNr.CLOSE, k.writeEnd(), 0, 0, 0, 0, 0);
         }
-        held.clear();
+        kept.clear();
     }
 }

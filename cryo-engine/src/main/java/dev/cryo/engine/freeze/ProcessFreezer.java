@@ -24,7 +24,7 @@ import java.util.Map;
  * read again until it is stable. Runs on the process's {@link Tracer} thread.
  */
 public final class ProcessFreezer {
-    private static final long OPTIONS = Ptrace.O_TRACESYSGOOD | Ptrace.O_TRACECLONE | Ptrace.O_TRACEFORK;
+    static final long OPTIONS = Ptrace.O_TRACESYSGOOD | Ptrace.O_TRACECLONE | Ptrace.O_TRACEFORK;
 
     private final int pid;
     private final List<Integer> seized = new ArrayList<>();

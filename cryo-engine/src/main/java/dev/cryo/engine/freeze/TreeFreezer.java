@@ -69,6 +69,31 @@ public final class TreeFreezer {
         return new FrozenTree(List.copyOf(frozen.values()), List.copyOf(zombies));
     }
 
+    /**
+     * Seizes and interrupts every thread of {@code pids} (stopped by a cgroup freezer: they enter the
+     * interrupt stop once thawed, before running any code); {@link #freeze} then only waits for them.
+     */
+    public void attachFrozen(List<Integer> pids) throws IOException {
+        for (int pid : pids) {
+            try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/" + pid + "/task"))) {
+                for (Path t : tasks) {
+                    int tid = Integer.parseInt(t.getFileName().toString());
+                    try {
+                        dev.cryo.linux.ptrace.Ptrace.seize(tid, ProcessFreezer.OPTIONS);
+                    } catch (IOException e) {
+                        ProcStat st = statOrNull(pid);
+                        if (st == null || st.isDead()) continue; // a zombie: recorded when its parent is walked
+                        throw e;
+                    }
+                    forked.add(tid);
+                    dev.cryo.linux.ptrace.Ptrace.interrupt(tid);
+                }
+            } catch (NoSuchFileException gone) {
+                // a zombie reaped meanwhile
+            }
+        }
+    }
+
     /** Lets every process go, each thread with the registers it had when it was stopped. */
     public void thaw() {
         for (var e : freezers.entrySet()) e.getValue().thaw(frozen.get(e.getKey()));

@@ -44,11 +44,18 @@ public final class Stub {
      */
     public static Stub launch(Path helperBinary, List<String> spec, boolean detach, boolean newNamespace)
             throws EngineException, IOException, InterruptedException {
+        return launch(helperBinary, spec, detach, newNamespace, null);
+    }
+
+    /** The same, the tree's init joining the cgroup whose cgroup.procs is {@code cgroupProcs} first. */
+    public static Stub launch(Path helperBinary, List<String> spec, boolean detach, boolean newNamespace,
+                              Path cgroupProcs) throws EngineException, IOException, InterruptedException {
         int rootPid = Integer.parseInt(spec.getFirst().substring(0, spec.getFirst().indexOf(':')));
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PID_WAIT_MILLIS);
         for (;;) {
             List<String> cmd = new ArrayList<>(List.of(helperBinary.toString(), "stub"));
             if (newNamespace) cmd.add("--newns");
+            if (cgroupProcs != null) cmd.addAll(List.of("--cgroup", cgroupProcs.toString()));
             if (detach) cmd.add("--detach");
             cmd.add("--tree");
             cmd.addAll(spec);
