@@ -28,9 +28,9 @@
  *       namespace with it). Prints the stub's PID as seen from our namespace.
  *
  *   cryo-helper run --pidfile FILE [--cgroup PROCS] [--detach] -- CMD [ARG...]
- *       An application group (cryo run): joins the cgroup whose cgroup.procs is PROCS, then starts CMD
- *       in a new PID namespace whose init (as above) forwards signals to CMD, reaps orphans and exits
- *       with CMD's status. Writes "INIT ROOT" (their PIDs as seen from here) to FILE. Without --detach
+ *       An application group (cryo run): CMD in a new PID namespace whose init (as above) joins the
+ *       cgroup whose cgroup.procs is PROCS, forwards signals to CMD, reaps orphans and exits with CMD's
+ *       status. Writes "INIT ROOT" (their PIDs as seen from here) to FILE. Without --detach
  *       it waits and exits with CMD's status; with --detach it starts a new session and returns.
  *       stub --newns also takes --cgroup PROCS, for a group being restored.
  *
@@ -223,7 +223,7 @@ static int join_cgroup(const char *procs) {
  * /proc/self agrees with getpid()) starts either CMD (cmd != NULL) or the stub tree with root PID want.
  * Reports "INIT ROOT" (PIDs as seen from here) to pidfile, or ROOT alone on stdout.
  */
-static int in_new_namespace(pid_t want, char **cmd, int detach, const char *pidfile) {
+static int in_new_namespace(pid_t want, char **cmd, int detach, const char *pidfile, const char *cgroup) {
     int ready[2];
     if (pipe2(ready, O_CLOEXEC)) die("pipe");
     if (unshare(CLONE_NEWPID)) {
@@ -235,7 +235,8 @@ static int in_new_namespace(pid_t want, char **cmd, int detach, const char *pidf
     if (init == 0) {
         close(ready[0]);
         int err = 0;
-        if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL)
+        /* init joins the cgroup, not the helper: in the foreground the helper stays outside the group */
+        if (join_cgroup(cgroup) || unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL)
                 || mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL)) {
             err = errno;
             if (write(ready[1], &err, sizeof err) != sizeof err) _exit(126);
@@ -293,9 +294,8 @@ static int run(int argc, char **argv) {
         else { fprintf(stderr, "cryo-helper: run: unknown argument %s\n", argv[i]); return 2; }
     }
     if (i + 1 >= argc || !pidfile) { fprintf(stderr, "cryo-helper: usage: run --pidfile FILE [--cgroup PROCS] [--detach] -- CMD\n"); return 2; }
-    if (join_cgroup(cgroup)) die("join cgroup");
     if (detach && setsid() < 0) die("setsid");
-    return in_new_namespace(0, argv + i + 1, detach, pidfile);
+    return in_new_namespace(0, argv + i + 1, detach, pidfile, cgroup);
 }
 
 static int stub(int argc, char **argv) {
@@ -328,8 +328,7 @@ static int stub(int argc, char **argv) {
     if (nodes == &one) { one.pid = want; one.setsid = do_setsid; }
     if (newns) {
         if (want <= 0) { fprintf(stderr, "cryo-helper: stub: --newns needs --pid\n"); return 2; }
-        if (join_cgroup(cgroup)) die("join cgroup");
-        return in_new_namespace(want, NULL, detach, NULL);
+        return in_new_namespace(want, NULL, detach, NULL, cgroup);
     }
     pid_t pid;
     if (want > 0) {

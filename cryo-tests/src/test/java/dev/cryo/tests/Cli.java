@@ -79,6 +79,29 @@ final class Cli {
         }
     }
 
+    /**
+     * Starts cryo without waiting (a foreground `cryo run`); stdout and stderr go to {@code out} and its
+     * ".err" sibling. The caller ends it.
+     */
+    Process start(java.util.Map<String, String> env, Path out, String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Repo.cryo().toString());
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .redirectOutput(out.toFile())
+                .redirectError(Path.of(out + ".err").toFile());
+        pb.environment().put("CRYO_STORE", store.toString());
+        pb.environment().put("JAVA_HOME", Repo.JDK);
+        pb.environment().put("CRYO_NO_BUILD", "1");
+        pb.environment().putAll(env);
+        try {
+            return pb.start();
+        } catch (IOException e) {
+            throw new AssertionError("cannot run " + cmd + ": " + e, e);
+        }
+    }
+
     /** Runs and asserts exit code 0. */
     CliResult ok(String... args) {
         CliResult r = run(args);
