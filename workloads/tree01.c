@@ -7,6 +7,8 @@
  *   - B, leader of a session of its own (setsid), which reads P every 50 ms (so bytes are in flight
  *     most of the time) and checks the numbers follow each other; B reports the last number to R
  *     through pipe H (a heartbeat), R checks it keeps growing;
+ *   - a deleted file opened before the forks, written by R and A through one shared offset, which R
+ *     checks counts both writers' records;
  *   - a MAP_SHARED|MAP_ANONYMOUS page set up before the forks: R, A and G each count up their own
  *     word in it, R checks every count keeps growing, and a pattern in it stays intact.
  *   Every process checks its own PID, parent, group and session each round; any broken invariant
@@ -21,10 +23,18 @@
 
 struct shared {
     volatile uint64_t count[4]; /* R, A, G, B */
-    uint64_t pattern[SHARED_WORDS - 4];
+    volatile uint64_t records[2]; /* 8-byte records R and A wrote to the file they share one offset of */
+    uint64_t pattern[SHARED_WORDS - 6];
 };
 
 static struct shared *sh;
+static int shared_fd; /* opened before the forks: R and A share its description, so its offset */
+
+static void write_record(int who) {
+    uint64_t rec = who;
+    if (write(shared_fd, &rec, sizeof rec) != sizeof rec) wl_fail("write shared file: %s", strerror(errno));
+    __atomic_add_fetch(&sh->records[who], 1, __ATOMIC_RELEASE);
+}
 static pid_t root, a, b, z;
 
 static void expect_ids(const char *who, pid_t pid, pid_t ppid, pid_t pgid, pid_t sid) {
@@ -56,6 +66,7 @@ static void writer(int p, pid_t sid) {
         if (w == sizeof n) n++;
         else if (w >= 0 || (errno != EAGAIN && errno != EINTR)) wl_fail("A: write to pipe: %zd %s", w, strerror(errno));
         if (i % 5 == 0) {
+            write_record(1);
             expect_ids("A", me, root, me, sid);
             check_pattern("A: shared page");
             sh->count[1]++;
@@ -93,7 +104,11 @@ int main(void) {
     pid_t sid = getsid(0), pgid = getpgid(0);
     sh = mmap(NULL, sizeof *sh, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (sh == MAP_FAILED) wl_fail("mmap shared: %s", strerror(errno));
-    wl_fill(sh->pattern, SHARED_WORDS - 4, 0x7472656530315ull);
+    wl_fill(sh->pattern, SHARED_WORDS - 6, 0x7472656530315ull);
+    char path[] = "/tmp/cryo-tree01-XXXXXX";
+    shared_fd = mkstemp(path);
+    if (shared_fd < 0) wl_fail("mkstemp: %s", strerror(errno));
+    unlink(path); /* deleted while open: a ghost file, shared too */
 
     z = fork();
     if (z == 0) _exit(7);
@@ -141,6 +156,12 @@ int main(void) {
         int got = 0;
         while (read(h[0], &v, sizeof v) == sizeof v) { got = 1; if (v < beat) wl_fail("R: heartbeat went back"); beat = v; }
         sh->count[0]++;
+        write_record(0);
+        /* one offset for both writers: it counts A's records too (A may have written one not counted yet) */
+        uint64_t done = __atomic_load_n(&sh->records[0], __ATOMIC_ACQUIRE) + __atomic_load_n(&sh->records[1], __ATOMIC_ACQUIRE);
+        off_t at = lseek(shared_fd, 0, SEEK_CUR);
+        if (at < (off_t)(8 * done) || at > (off_t)(8 * (done + 1)))
+            wl_fail("R: shared file offset %lld, but %llu records were written through it", (long long)at, (unsigned long long)done);
         uint64_t now[3] = {beat, sh->count[1], sh->count[2]};
         static const char *names[3] = {"B (heartbeat)", "A (shared count)", "G (shared count)"};
         for (int i = 0; i < 3; i++) {

@@ -1,5 +1,7 @@
 package dev.cryo.engine;
 
+import dev.cryo.image.fd.FdEntry;
+import dev.cryo.image.fd.InheritedFd;
 import dev.cryo.image.task.ProcessEntry;
 import dev.cryo.image.task.ThreadEntry;
 import dev.cryo.linux.proc.ProcStatus;
@@ -50,8 +52,12 @@ final class PidTranslation {
                     t.robustListHead(), t.robustListLength(), t.rseqAddress(), t.rseqLength(), t.rseqSignature(),
                     t.altstackSp(), t.altstackSize(), t.altstackFlags(), t.pending()));
         }
+        List<FdEntry> fds = new ArrayList<>();
+        for (FdEntry f : p.fds()) {
+            fds.add(f instanceof InheritedFd i ? new InheritedFd(i.fd(), i.fdFlags(), inner(i.ownerPid()), i.ownerFd()) : f);
+        }
         return new ProcessEntry(inner(p.pid()), inner.getOrDefault(p.ppid(), 0), gs[0], gs[1], p.comm(), p.identity(),
-                p.mm(), p.vmas(), threads, p.fds(), p.sigactions(), p.sharedPending(), p.itimers(), p.memoryBlob(),
+                p.mm(), p.vmas(), threads, fds, p.sigactions(), p.sharedPending(), p.itimers(), p.memoryBlob(),
                 p.zombie(), p.exitStatus());
     }
 }

@@ -2,6 +2,7 @@ package dev.cryo.cli.output;
 
 import dev.cryo.image.Checkpoint;
 import dev.cryo.image.fd.DupFd;
+import dev.cryo.image.fd.InheritedFd;
 import dev.cryo.image.fd.ExternalFd;
 import dev.cryo.image.fd.FdEntry;
 import dev.cryo.image.fd.PipeFd;
@@ -107,6 +108,7 @@ public final class CheckpointText {
             case PipeFd p -> "pipe";
             case ExternalFd e -> "external";
             case DupFd d -> "dup";
+            case InheritedFd i -> "inherited";
             default -> f.getClass().getSimpleName(); // a kind newer than this CLI
         };
     }
@@ -123,6 +125,7 @@ public final class CheckpointText {
                     + (p.inFlight() != null && p.inFlight().length > 0 ? ", " + p.inFlight().length + " bytes in flight" : "");
             case ExternalFd e -> e.description() + " (outside the checkpoint: connected per --stdio on restore)";
             case DupFd d -> "same open file as fd " + d.of();
+            case InheritedFd i -> "same open file as fd " + i.ownerFd() + " of pid " + i.ownerPid();
             default -> f.toString();
         };
     }

@@ -2,10 +2,12 @@ package dev.cryo.engine.files;
 
 import dev.cryo.engine.DumpSession;
 import dev.cryo.engine.RestoreSession;
+import dev.cryo.engine.TreeFiles;
 import dev.cryo.engine.UnsupportedResourceException;
 import dev.cryo.image.fd.DupFd;
 import dev.cryo.image.fd.ExternalFd;
 import dev.cryo.image.fd.FdEntry;
+import dev.cryo.image.fd.InheritedFd;
 import dev.cryo.image.fd.PipeFd;
 import dev.cryo.image.fd.RegularFileFd;
 import dev.cryo.linux.fd.RemoteFds;
@@ -50,7 +52,11 @@ public final class FdTableHandler {
                 FdInfoLite info = FdInfoLite.read(pid, fd);
                 int fdFlags = (info.flags() & O_CLOEXEC) != 0 ? FD_CLOEXEC : 0;
                 int openFlags = info.flags() & ~O_CLOEXEC;
-                FdEntry entry;
+                FdEntry entry = inherited(s, fd, fdFlags, target);
+                if (entry != null) {
+                    out.add(entry);
+                    continue;
+                }
                 if (target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console")) {
                     entry = new ExternalFd(fd, fdFlags, openFlags, target);
                 } else if (target.startsWith("/")) {
@@ -71,6 +77,18 @@ public final class FdTableHandler {
             RemoteFds.close(pidfd);
         }
         return out;
+    }
+
+    /**
+     * A descriptor whose description a process earlier in the tree holds too (inherited across fork)
+     * becomes an {@link InheritedFd} of the first such holder, whatever its kind; else null.
+     */
+    private static FdEntry inherited(DumpSession s, int fd, int fdFlags, String target) throws IOException {
+        for (TreeFiles.Holder h : s.tree().holders(target)) {
+            if (h.pid() == s.pid()) return null; // holders come in tree order: no earlier process holds it
+            if (RemoteFds.sameDescription(h.pid(), h.fd(), s.pid(), fd)) return new InheritedFd(fd, fdFlags, h.pid(), h.fd());
+        }
+        return null;
     }
 
     /** A descriptor that shares its description with an earlier one of the same kind becomes a {@link DupFd}. */
@@ -94,6 +112,20 @@ public final class FdTableHandler {
 
     // ---------------------------------------------------------------- restore
 
+    /**
+     * A new descriptor in {@code s}'s process for the open file description of descriptor {@code fd} of
+     * process {@code pid} (a recorded PID, already shaped): pidfd_open + pidfd_getfd, injected, so that it
+     * works inside a new PID namespace too.
+     */
+    static long takeFrom(RestoreSession s, int pid, long fd) throws IOException {
+        long pidfd = s.main().call("pidfd_open " + pid, SysNr.PIDFD_OPEN, pid, 0, 0);
+        try {
+            return s.main().call("pidfd_getfd (fd " + fd + " of pid " + pid + ")", SysNr.PIDFD_GETFD, pidfd, fd, 0);
+        } finally {
+            s.main().raw(SysNr.CLOSE, pidfd, 0, 0, 0, 0, 0);
+        }
+    }
+
     private static final int F_DUPFD_CLOEXEC = 1030;
     private final ExternalFdHandler external = new ExternalFdHandler();
 
@@ -116,11 +148,12 @@ public final class FdTableHandler {
                 case PipeFd p -> pipes.restore(s, p);
                 case ExternalFd x -> external.open(s, x);
                 case DupFd d -> -1;
+                case InheritedFd i -> takeFrom(s, i.ownerPid(), i.ownerFd());
             };
             if (tmp < 0) continue;
             long high = inj.call("fcntl(F_DUPFD_CLOEXEC)", SysNr.FCNTL, tmp, F_DUPFD_CLOEXEC, park);
             // pipe ends are closed once both ends have been parked; everything else right away
-            if (e instanceof PipeFd) pipeEnds.add(tmp);
+            if (e instanceof PipeFd || e instanceof InheritedFd) pipeEnds.add(tmp);
             else inj.raw(SysNr.CLOSE, tmp, 0, 0, 0, 0, 0);
             parked.put(e.fd(), high);
         }

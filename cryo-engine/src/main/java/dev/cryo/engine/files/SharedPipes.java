@@ -36,13 +36,7 @@ public final class SharedPipes {
     /** A new descriptor in {@code s} for an end of a pipe another process created (same description). */
     long take(RestoreSession s, long pipeId, boolean writeEnd) throws IOException {
         Kept k = kept.get(pipeId);
-        long pidfd = s.main().call("pidfd_open " + k.creator().pid(), SysNr.PIDFD_OPEN, k.creator().pid(), 0, 0);
-        try {
-            return s.main().call("pidfd_getfd pipe " + pipeId, SysNr.PIDFD_GETFD, pidfd,
-                    writeEnd ? k.writeEnd() : k.readEnd(), 0);
-        } finally {
-            s.main().raw(SysNr.CLOSE, pidfd, 0, 0, 0, 0, 0);
-        }
+        return FdTableHandler.takeFrom(s, k.creator().pid(), writeEnd ? k.writeEnd() : k.readEnd());
     }
 
     /** Closes the kept copies: every process has its ends now. Before any process is let go. */

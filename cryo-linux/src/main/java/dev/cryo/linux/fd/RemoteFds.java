@@ -77,4 +77,9 @@ public final class RemoteFds {
     public static boolean sameDescription(int pid, int fd1, int fd2) throws ErrnoException {
         return Syscall.call("kcmp (pid " + pid + ")", KCMP, pid, pid, KCMP_FILE, fd1, fd2, 0) == 0;
     }
+
+    /** The same across two processes: inherited across fork (or passed over a socket), one description. */
+    public static boolean sameDescription(int pid1, int fd1, int pid2, int fd2) throws ErrnoException {
+        return Syscall.call("kcmp (pids " + pid1 + ", " + pid2 + ")", KCMP, pid1, pid2, KCMP_FILE, fd1, fd2, 0) == 0;
+    }
 }
