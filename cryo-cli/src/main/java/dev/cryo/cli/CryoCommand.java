@@ -26,6 +26,7 @@ public final class CryoCommand implements Callable<Integer> {
         m.put("ps", () -> new PsCommand().spec());
         m.put("kill", () -> new KillCommand().spec());
         m.put("logs", () -> new LogsCommand().spec());
+        m.put("supervise", () -> new SuperviseCommand().spec());
         m.put("checkpoint", () -> new CheckpointCommand().spec());
         m.put("restore", () -> new RestoreCommand().spec());
         m.put("ls", () -> new LsCommand().spec());

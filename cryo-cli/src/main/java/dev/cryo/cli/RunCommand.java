@@ -2,10 +2,9 @@ package dev.cryo.cli;
 
 import dev.cryo.cli.output.Json;
 import dev.cryo.engine.EngineException;
-import dev.cryo.engine.Progress;
+import dev.cryo.engine.HelperBinary;
 import dev.cryo.engine.group.GroupLauncher;
 import dev.cryo.engine.group.GroupRegistry;
-import dev.cryo.store.Store;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
@@ -17,9 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /** {@code cryo run [--name NAME] [--detach] [--every DURATION [--keep N]] -- CMD [ARG...]}. */
 final class RunCommand implements java.util.concurrent.Callable<Integer> {
@@ -66,48 +62,45 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         String group = name.getValue() != null ? name.getValue() : defaultName(registry, cmd.getFirst());
         GroupRegistry.checkName(group);
         boolean detached = detach.getValue();
-        if (detached && interval != null) {
-            throw new CliException("run: --every with --detach is not supported yet (run it in the foreground, "
-                    + "e.g. under nohup or a service manager)");
-        }
         GroupLauncher.Started started = new GroupLauncher(registry).start(group, cmd, detached);
         PrintWriter out = spec.commandLine().getOut();
         if (detached) {
+            if (interval != null) superviseDetached(started.group(), every.getValue(), keepN);
             out.print(output.json()
                     ? Json.write(Map.of("name", group, "pid", started.group().rootPid(), "init_pid", started.group().initPid())) + "\n"
                     : group + "\n");
             out.flush();
             return ExitCodes.OK;
         }
-        ScheduledExecutorService periodic = interval == null ? null : supervise(started.group(), interval, keepN);
+        Thread periodic = interval == null ? null : supervise(started.group(), interval, keepN);
         try {
             return started.helper().waitFor();
         } finally {
-            if (periodic != null) periodic.shutdownNow();
+            if (periodic != null) periodic.interrupt();
         }
     }
 
+    /** The foreground `cryo run` supervises its group itself, on a thread of its own. */
+    private Thread supervise(GroupRegistry.Group g, Duration interval, int keepN) {
+        Supervisor supervisor = new Supervisor(store, g, interval, keepN, spec.commandLine().getErr());
+        return Thread.ofPlatform().name("cryo-every").daemon(true).start(supervisor::run);
+    }
+
     /**
-     * The foreground `cryo run` supervises its group: a leave-running checkpoint every {@code interval},
-     * the newest {@code keepN} kept. A failed one is reported on stderr and the next is tried. (Hook for
-     * incremental checkpoints: each one here is full; the store deduplicates what did not change.)
+     * A detached group's periodic checkpoints are taken by `cryo supervise`, started detached too (its
+     * messages go to the group's supervisor.log); it ends when the group does.
      */
-    private ScheduledExecutorService supervise(GroupRegistry.Group g, Duration interval, int keepN) {
-        ScheduledExecutorService s = Executors.newSingleThreadScheduledExecutor(r ->
-                Thread.ofPlatform().name("cryo-every").daemon(true).unstarted(r));
-        PrintWriter err = spec.commandLine().getErr();
-        s.scheduleWithFixedDelay(() -> {
-            try (Store st = store.open()) {
-                if (!g.alive()) return;
-                String id = GroupCheckpoints.take(st, Progress.NONE, g, true).id();
-                GroupCheckpoints.prune(st, g.name(), keepN);
-                err.println("cryo: checkpoint of " + g.name() + ": " + id);
-            } catch (EngineException | IOException | RuntimeException e) {
-                err.println("cryo: checkpoint of " + g.name() + " failed: " + e.getMessage());
-            }
-            err.flush();
-        }, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
-        return s;
+    private void superviseDetached(GroupRegistry.Group g, String interval, int keepN)
+            throws CliException, EngineException, IOException, InterruptedException {
+        String home = System.getProperty("cryo.home");
+        if (home == null) throw new CliException("run: --every with --detach needs the cryo launcher (cryo.home is not set)");
+        Path log = g.dir().resolve("supervisor.log");
+        List<String> cmd = List.of(HelperBinary.path().toString(), "spawn", log.toString(), "--",
+                Path.of(home, "cryo").toString(), "supervise", "--store", store.directory().toString(),
+                "--every", interval, "--keep", Integer.toString(keepN), g.name());
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes()).strip();
+        if (p.waitFor() != 0) throw new CliException("run: cannot start the supervisor of " + g.name() + ": " + out);
     }
 
     /** The command's base name, with -2, -3... when a running group has it already. */

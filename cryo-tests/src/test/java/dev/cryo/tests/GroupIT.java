@@ -125,6 +125,22 @@ class GroupIT {
         }
     }
 
+    @Test
+    void aDetachedGroupIsCheckpointedPeriodicallyByItsSupervisor() {
+        String printed = ok("run", "--detach", "--name", "sup", "--every", "300ms", "--keep", "2", "--",
+                Repo.workload("tree01").toString()).lastLine();
+        assertEquals("sup", printed);
+        groups.add("sup");
+        Path supervisorLog = tmp.resolve("run/groups/sup/supervisor.log");
+        Workload.await(() -> countLines(supervisorLog, "checkpoint of sup:") >= 3, TIMEOUT, "periodic checkpoints");
+        assertTrue(checkpointsOf("sup") <= 2, "only the newest 2 are kept");
+        ok("kill", "sup");
+        long killedAt = lastTick("sup");
+        ok("restore", "--detach", "sup");
+        awaitTicks("sup", killedAt + 5);
+        assertNoFail("sup");
+    }
+
     private String detached(String name) {
         String printed = ok("run", "--detach", "--name", name, "--", Repo.workload("tree01").toString()).lastLine();
         assertEquals(name, printed);

@@ -1,0 +1,63 @@
+package dev.cryo.cli;
+
+import dev.cryo.engine.EngineException;
+import dev.cryo.engine.Progress;
+import dev.cryo.engine.group.GroupRegistry;
+import dev.cryo.store.Store;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Duration;
+
+/**
+ * Periodic checkpoints of a group (`cryo run --every`): a leave-running checkpoint every interval, the
+ * newest {@code keep} kept, until the group is gone. A failed one is reported and the next one tried.
+ * (Hook for incremental checkpoints: each one here is full; the store adds only what changed.) Run by
+ * the foreground `cryo run` on a thread of its own, or for a detached group by `cryo supervise`.
+ */
+final class Supervisor {
+    private static final long POLL_MILLIS = 100;
+
+    private final StoreOption store;
+    private final GroupRegistry.Group group;
+    private final Duration interval;
+    private final int keep;
+    private final PrintWriter err;
+
+    Supervisor(StoreOption store, GroupRegistry.Group group, Duration interval, int keep, PrintWriter err) {
+        this.store = store;
+        this.group = group;
+        this.interval = interval;
+        this.keep = keep;
+        this.err = err;
+    }
+
+    /** Until the group has exited (or the thread is interrupted). */
+    void run() {
+        try {
+            while (waitInterval()) {
+                try (Store s = store.open()) {
+                    String id = GroupCheckpoints.take(s, Progress.NONE, group, true).id();
+                    GroupCheckpoints.prune(s, group.name(), keep);
+                    err.println("cryo: checkpoint of " + group.name() + ": " + id);
+                } catch (EngineException | IOException | RuntimeException e) {
+                    if (!group.alive()) return; // it ended during the checkpoint: nothing wrong
+                    err.println("cryo: checkpoint of " + group.name() + " failed: " + e.getMessage());
+                }
+                err.flush();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Sleeps one interval, watching the group; false once it has exited. */
+    private boolean waitInterval() throws InterruptedException {
+        long end = System.nanoTime() + interval.toNanos();
+        while (System.nanoTime() < end) {
+            if (!group.alive()) return false;
+            Thread.sleep(Math.min(POLL_MILLIS, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+        }
+        return group.alive();
+    }
+}
