@@ -224,8 +224,9 @@ static int join_cgroup(const char *procs) {
  * Reports "INIT ROOT" (PIDs as seen from here) to pidfile, or ROOT alone on stdout.
  */
 static int in_new_namespace(pid_t want, char **cmd, int detach, const char *pidfile, const char *cgroup) {
-    int ready[2];
-    if (pipe2(ready, O_CLOEXEC)) die("pipe");
+    int ready[2], go[2];
+    /* go: CMD waits until its PID has been reported, or a CMD that exits at once would be reaped first */
+    if (pipe2(ready, O_CLOEXEC) || pipe2(go, O_CLOEXEC)) die("pipe");
     if (unshare(CLONE_NEWPID)) {
         fprintf(stderr, "cryo-helper: new PID namespace: %s\n", strerror(errno));
         return 126;
@@ -246,6 +247,10 @@ static int in_new_namespace(pid_t want, char **cmd, int detach, const char *pidf
         if (child == 0 && !cmd) become_stub(0);
         if (child == 0) {
             close(ready[1]);
+            close(go[1]);
+            char c;
+            if (read(go[0], &c, 1) != 1) _exit(126); /* the helper died before reporting us */
+            close(go[0]);
             execvp(cmd[0], cmd);
             fprintf(stderr, "cryo-helper: run: %s: %s\n", cmd[0], strerror(errno));
             _exit(127);
@@ -253,10 +258,13 @@ static int in_new_namespace(pid_t want, char **cmd, int detach, const char *pidf
         err = child < 0 ? errno : 0;
         if (write(ready[1], &err, sizeof err) != sizeof err) _exit(126);
         close(ready[1]);
+        close(go[0]);
+        close(go[1]);
         if (child < 0) _exit(126);
         init_loop(child);
     }
     close(ready[1]);
+    close(go[0]);
     int err = -1;
     if (read(ready[0], &err, sizeof err) != sizeof err || err) {
         fprintf(stderr, "cryo-helper: pid %d in a new namespace: %s\n", want, err > 0 ? strerror(err) : "init failed");
@@ -274,6 +282,8 @@ static int in_new_namespace(pid_t want, char **cmd, int detach, const char *pidf
         printf("%d\n", outer);
         fflush(stdout);
     }
+    if (cmd && write(go[1], "g", 1) != 1) die("start");
+    close(go[1]);
     if (detach) return 0;
     /* stay in front: ^C and friends reach init, which hands them to the root */
     signal(SIGINT, SIG_IGN);

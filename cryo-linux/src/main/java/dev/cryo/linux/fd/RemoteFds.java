@@ -53,8 +53,11 @@ public final class RemoteFds {
         Syscall.call("pipe2", SysNr.PIPE2, s.address(), O_CLOEXEC | O_NONBLOCK);
         int r = s.get(ValueLayout.JAVA_INT, 0), w = s.get(ValueLayout.JAVA_INT, 4);
         try {
-            Syscall.call("fcntl(F_SETPIPE_SZ)", SysNr.FCNTL, w, F_SETPIPE_SZ, Math.max(n, 4096));
+            // as many slots as the source pipe: its bytes may sit in more pages than n alone would need
+            // (a partly read first page), and tee copies whole slots or stops
+            Syscall.call("fcntl(F_SETPIPE_SZ)", SysNr.FCNTL, w, F_SETPIPE_SZ, Math.max(n, pipeCapacity(readEnd)));
             long copied = Syscall.call("tee", TEE, readEnd, w, n, SPLICE_F_NONBLOCK);
+            if (copied != n) throw new ErrnoException("tee copied " + copied + " of the " + n + " bytes in the pipe", 5 /* EIO */);
             byte[] out = new byte[(int) copied];
             int got = 0;
             while (got < copied) {
