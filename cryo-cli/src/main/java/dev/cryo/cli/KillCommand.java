@@ -1,5 +1,6 @@
 package dev.cryo.cli;
 
+import dev.cryo.cli.output.Json;
 import dev.cryo.engine.group.FreezerCgroup;
 import dev.cryo.engine.group.GroupRegistry;
 import dev.cryo.linux.process.Signals;
@@ -22,9 +23,12 @@ final class KillCommand implements Callable<Integer> {
     private final OptionSpec signal = OptionSpec.builder("--signal", "-s").paramLabel("SIG").type(String.class)
             .defaultValue("KILL").description("The signal: a name (TERM, SIGTERM) or a number. Default: ${DEFAULT-VALUE}.").build();
 
+    private final OutputOptions output = new OutputOptions();
+
     KillCommand() {
         spec.addPositional(name);
         spec.addOption(signal);
+        output.addTo(spec);
     }
 
     CommandSpec spec() {
@@ -61,7 +65,12 @@ final class KillCommand implements Callable<Integer> {
         cgroup.remove();
         // the entry stays, as exited: its log is still there for `cryo logs`, and for a restore to write on
 
-        spec.commandLine().getErr().println("killed " + g.name());
+        if (output.json()) {
+            spec.commandLine().getOut().println(Json.write(java.util.Map.of("name", g.name(), "signal", sig, "gone", true)));
+            spec.commandLine().getOut().flush();
+        } else {
+            spec.commandLine().getErr().println("killed " + g.name());
+        }
         return ExitCodes.OK;
     }
 }

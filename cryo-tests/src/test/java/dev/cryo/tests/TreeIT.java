@@ -22,6 +22,46 @@ class TreeIT extends CheckpointRestoreContract {
         return List.of(Repo.workload("tree01").toString());
     }
 
+    /** A process group whose leader has exited: Cryo cannot re-create it, so it is refused, naming the member. */
+    private static final String LEADERLESS_GROUP = """
+            import os, time
+            a = os.getpid()
+            b = os.fork()
+            if b == 0:
+                os.setpgid(0, 0)
+                time.sleep(0.3)
+                os._exit(0)
+            os.setpgid(b, b)
+            c = os.fork()
+            if c == 0:
+                os.setpgid(0, b)
+                while True:
+                    time.sleep(1)
+            os.waitpid(b, 0)
+            n = 0
+            while True:
+                n += 1
+                print("tick %d ok pid=%d" % (n, a), flush=True)
+                time.sleep(0.05)
+            """;
+
+    @Test
+    void aProcessGroupWhoseLeaderIsGoneIsRefusedAndTheTreeRunsOn() {
+        Workload root = Workload.start(tmp.resolve("leaderless.log"), List.of(Repo.python(), "-c", LEADERLESS_GROUP));
+        try {
+            root.waitForTick(3, Duration.ofSeconds(30));
+            long member = Proc.writingTo(root.log()).stream().filter(p -> p != root.pid()).findFirst().orElseThrow();
+            String line = assertOperationalError(cli.run("checkpoint", Long.toString(root.pid())), "process group");
+            assertTrue(line.contains("pid " + member), "the error names the member " + member + ": " + line);
+            root.assertRunningUntraced();
+            int mark = root.mark();
+            root.waitForTicksAfter(mark, 3, Duration.ofSeconds(30));
+            root.assertNoFail();
+        } finally {
+            root.stopTree(Duration.ofSeconds(30));
+        }
+    }
+
     /** A child holding what Cryo cannot save: refused naming the child, and the whole tree runs on untraced. */
     @Test
     void aChildHoldingUnsupportedStateIsRefusedAndTheTreeRunsOn() {
