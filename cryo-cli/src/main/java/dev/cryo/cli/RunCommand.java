@@ -45,7 +45,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         spec.addPositional(command);
         store.addTo(spec);
         output.addTo(spec);
-        spec.parser().unmatchedOptionsArePositionalParams(false);
+        spec.parser().stopAtPositional(true); // CMD's own options are CMD's: `cryo run ls -la` needs no --
     }
 
     CommandSpec spec() {

@@ -2,9 +2,9 @@ package dev.cryo.engine;
 
 import dev.cryo.engine.files.FdTableHandler;
 import dev.cryo.engine.freeze.FrozenProcess;
+import dev.cryo.engine.freeze.Tracer;
 import dev.cryo.engine.freeze.TreeFreezer;
 import dev.cryo.engine.group.RunningGroup;
-import dev.cryo.engine.freeze.Tracer;
 import dev.cryo.engine.identity.IdentityHandler;
 import dev.cryo.engine.inject.Vdso;
 import dev.cryo.engine.memory.MemoryHandler;
@@ -37,9 +37,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Takes checkpoints of process trees into a store. */
 public final class Checkpointer {
@@ -216,7 +218,7 @@ public final class Checkpointer {
 
     /** Refuses processes of the group outside the root's tree (orphans adopted by the group's init). */
     private static void refuseStrays(RunningGroup group, TreeFreezer.FrozenTree tree) throws IOException {
-        java.util.Set<Integer> inTree = new java.util.HashSet<>();
+        Set<Integer> inTree = new HashSet<>();
         tree.processes().forEach(p -> inTree.add(p.pid()));
         tree.zombies().forEach(z -> inTree.add(z.pid()));
         for (int p : group.cgroup().pids()) {

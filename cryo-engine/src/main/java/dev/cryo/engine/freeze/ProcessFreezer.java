@@ -14,9 +14,11 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Stops every thread of a process in a ptrace stop (PTRACE_SEIZE + PTRACE_INTERRUPT), and lets them go
@@ -29,14 +31,14 @@ public final class ProcessFreezer {
     private final int pid;
     private final List<Integer> seized = new ArrayList<>();
     /** Processes forked while freezing, shared by the freezers of one tree: attached by the kernel already. */
-    private final java.util.Set<Integer> forked;
+    private final Set<Integer> forked;
 
     public ProcessFreezer(int pid) {
-        this(pid, new java.util.HashSet<>());
+        this(pid, new HashSet<>());
     }
 
     /** A freezer for one process of a tree; {@code forked} collects children born during the freeze. */
-    public ProcessFreezer(int pid, java.util.Set<Integer> forked) {
+    public ProcessFreezer(int pid, Set<Integer> forked) {
         this.pid = pid;
         this.forked = forked;
     }

@@ -1,6 +1,7 @@
 package dev.cryo.engine.freeze;
 
 import dev.cryo.engine.EngineException;
+import dev.cryo.linux.ptrace.Ptrace;
 import dev.cryo.linux.proc.ProcStat;
 import dev.cryo.linux.proc.StatParser;
 
@@ -79,14 +80,14 @@ public final class TreeFreezer {
                 for (Path t : tasks) {
                     int tid = Integer.parseInt(t.getFileName().toString());
                     try {
-                        dev.cryo.linux.ptrace.Ptrace.seize(tid, ProcessFreezer.OPTIONS);
+                        Ptrace.seize(tid, ProcessFreezer.OPTIONS);
                     } catch (IOException e) {
                         ProcStat st = statOrNull(pid);
                         if (st == null || st.isDead()) continue; // a zombie: recorded when its parent is walked
                         throw e;
                     }
                     forked.add(tid);
-                    dev.cryo.linux.ptrace.Ptrace.interrupt(tid);
+                    Ptrace.interrupt(tid);
                 }
             } catch (NoSuchFileException gone) {
                 // a zombie reaped meanwhile
@@ -99,7 +100,7 @@ public final class TreeFreezer {
         for (var e : freezers.entrySet()) e.getValue().thaw(frozen.get(e.getKey()));
         for (int pid : forked) {
             try {
-                dev.cryo.linux.ptrace.Ptrace.detach(pid, 0);
+                Ptrace.detach(pid, 0);
             } catch (IOException ignored) {
                 // gone, or stops for its first report later: it is detached when we exit
             }

@@ -11,7 +11,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,6 +30,8 @@ public final class Stub {
 
     private final Process helper;
     private final int pid;
+    /** Every stub found so far: recorded PID -> PID in our namespace (see {@link #awaitTree}). */
+    private final Map<Integer, Integer> outer = new LinkedHashMap<>();
 
     private Stub(Process helper, int pid) {
         this.helper = helper;
@@ -116,7 +122,7 @@ public final class Stub {
 
     /** Ends the stubs of a restore that failed (every one found so far, and the root). */
     public void kill() {
-        java.util.Set<Integer> all = new java.util.LinkedHashSet<>(outer.values());
+        Set<Integer> all = new LinkedHashSet<>(outer.values());
         all.add(pid);
         for (int p : all) {
             try {
@@ -128,20 +134,18 @@ public final class Stub {
         helper.destroyForcibly();
     }
 
-    private final java.util.Map<Integer, Integer> outer = new java.util.LinkedHashMap<>();
-
     /**
      * Waits, bounded, until every stub of the tree exists and has stopped itself (state T; a zombie's stub
      * has exited, state Z), and returns each one's PID as seen from our namespace, keyed by its recorded
      * PID (the same unless in a new PID namespace: there each is found through its parent's children).
      */
-    public java.util.Map<Integer, Integer> awaitTree(java.util.Map<Integer, Boolean> zombieByPid)
+    public Map<Integer, Integer> awaitTree(Map<Integer, Boolean> zombieByPid)
             throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         for (;;) {
             outer.clear();
             boolean ready = walk(pid, zombieByPid);
-            if (ready && outer.size() == zombieByPid.size()) return java.util.Map.copyOf(outer);
+            if (ready && outer.size() == zombieByPid.size()) return Map.copyOf(outer);
             if (System.nanoTime() > deadline) {
                 throw new IOException("the restore stubs did not all stop within 5 s (found " + outer.keySet()
                         + " of " + zombieByPid.keySet() + ")");
@@ -151,7 +155,7 @@ public final class Stub {
     }
 
     /** Records {@code at} and its descendants; false when one is not in its final state yet. */
-    private boolean walk(int at, java.util.Map<Integer, Boolean> zombieByPid) throws IOException {
+    private boolean walk(int at, Map<Integer, Boolean> zombieByPid) throws IOException {
         ProcStat st;
         int inner;
         try {
