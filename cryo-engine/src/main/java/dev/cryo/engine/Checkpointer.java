@@ -112,8 +112,16 @@ public final class Checkpointer {
         List<Dumping> dumping = new ArrayList<>();
         boolean frozenNow = false;
         boolean committed = false;
-        // before the freeze: the copy buffer (and with it the first native calls, which cost most)
-        NativeBuffer prepared = MemoryHandler.prepare(pid);
+        // before the freeze: the copy buffers (and with them the first native calls, which cost most), for
+        // every process of the tree as it is now; one forked since gets its buffer during the freeze
+        Map<Integer, NativeBuffer> prepared = new LinkedHashMap<>();
+        for (int p : TreeFreezer.descendants(pid)) {
+            try {
+                prepared.put(p, MemoryHandler.prepare(p));
+            } catch (IOException | RuntimeException gone) {
+                // exited meanwhile, or a zombie (no memory): its buffer, if any, is mapped when needed
+            }
+        }
         try (CheckpointWriter writer = store.begin()) {
             PhaseClock clock = new PhaseClock("checkpoint " + pid);
             Faults.check("seize");
@@ -133,10 +141,8 @@ public final class Checkpointer {
                 d.masks = threads.blockSignals(d.frozen.tids());
             }
             for (Dumping d : dumping) {
-                int p = d.frozen.pid();
-                NativeBuffer buffer = p == pid ? prepared : null;
-                if (p == pid) prepared = null; // owned by the capture now
-                dumpProcess(d, writer, ghosts, files, threads, buffer, clock);
+                // owned by the capture now
+                dumpProcess(d, writer, ghosts, files, threads, prepared.remove(d.frozen.pid()), clock);
             }
             long freezeMillis = (System.nanoTime() - frozenAt) / 1_000_000;
             if (options.leaveRunning()) {
@@ -190,7 +196,7 @@ public final class Checkpointer {
             return new CheckpointResult(info.id(), processes.stream().map(ProcessEntry::pid).toList(), threadCount,
                     info.logicalBytes(), info.addedBytes(), freezeMillis, (System.nanoTime() - t0) / 1_000_000);
         } finally {
-            if (prepared != null) prepared.close();
+            prepared.values().forEach(NativeBuffer::close);
             for (Dumping d : dumping) if (d.memory != null) d.memory.close();
             if (frozenNow) {
                 // any failure, or leave-running not reached: put everything back exactly as it was

@@ -108,6 +108,15 @@ public final class TreeFreezer {
         freezers.clear();
     }
 
+    /** {@code root} and every process under it now (it runs: the answer may be stale at once). */
+    public static List<Integer> descendants(int root) throws IOException {
+        List<Integer> out = new ArrayList<>(List.of(root));
+        for (int i = 0; i < out.size(); i++) {
+            for (int c : children(out.get(i))) if (!out.contains(c)) out.add(c);
+        }
+        return out;
+    }
+
     /** Children of every thread of a stopped process (a child belongs to the thread that forked it). */
     static List<Integer> children(int pid) throws IOException {
         List<Integer> out = new ArrayList<>();
