@@ -3,11 +3,19 @@ package dev.cryo.engine.files;
 import dev.cryo.engine.DumpSession;
 import dev.cryo.engine.RestoreSession;
 import dev.cryo.engine.UnsupportedResourceException;
+import dev.cryo.engine.epoll.EpollHandler;
+import dev.cryo.engine.events.EventFdHandler;
+import dev.cryo.engine.events.SignalFdHandler;
+import dev.cryo.engine.events.TimerFdHandler;
 import dev.cryo.image.fd.DupFd;
+import dev.cryo.image.fd.EpollFd;
+import dev.cryo.image.fd.EventFd;
 import dev.cryo.image.fd.ExternalFd;
 import dev.cryo.image.fd.FdEntry;
 import dev.cryo.image.fd.PipeFd;
 import dev.cryo.image.fd.RegularFileFd;
+import dev.cryo.image.fd.SignalFd;
+import dev.cryo.image.fd.TimerFd;
 import dev.cryo.linux.fd.RemoteFds;
 import dev.cryo.linux.proc.NetParser;
 import dev.cryo.linux.syscall.SysNr;
@@ -32,6 +40,10 @@ public final class FdTableHandler {
 
     private final RegularFileHandler files = new RegularFileHandler();
     private final PipeHandler pipes = new PipeHandler();
+    private final EventFdHandler eventfds = new EventFdHandler();
+    private final TimerFdHandler timerfds = new TimerFdHandler();
+    private final SignalFdHandler signalfds = new SignalFdHandler();
+    private final EpollHandler epolls = new EpollHandler();
 
     public List<FdEntry> dump(DumpSession s) throws IOException {
         int pid = s.pid();
@@ -60,6 +72,14 @@ public final class FdTableHandler {
                     entry = files.dump(s, fd, fdFlags, openFlags, info.pos(), target);
                 } else if (target.startsWith("pipe:")) {
                     entry = pipes.dump(s, pidfd, fd, fdFlags, openFlags, target, targets);
+                } else if (target.equals("anon_inode:[eventfd]")) {
+                    entry = eventfds.dump(pid, fd, fdFlags, openFlags);
+                } else if (target.equals("anon_inode:[timerfd]")) {
+                    entry = timerfds.dump(pid, fd, fdFlags, openFlags);
+                } else if (target.equals("anon_inode:[signalfd]")) {
+                    entry = signalfds.dump(pid, fd, fdFlags, openFlags);
+                } else if (target.equals("anon_inode:[eventpoll]")) {
+                    entry = epolls.dump(pid, fd, fdFlags, openFlags, targets.keySet());
                 } else if (target.startsWith("socket:[")) {
                     long inode = Long.parseLong(target.substring("socket:[".length(), target.length() - 1));
                     throw new UnsupportedResourceException(pid, "fd " + fd + " (" + NetParser.read(pid).describe(inode) + ")",
@@ -117,6 +137,10 @@ public final class FdTableHandler {
                 case RegularFileFd f -> files.restore(s, f);
                 case PipeFd p -> pipes.restore(s, p);
                 case ExternalFd x -> external.open(s, x);
+                case EventFd ev -> eventfds.restore(s, ev);
+                case TimerFd t -> timerfds.restore(s, t);
+                case SignalFd sig -> signalfds.restore(s, sig);
+                case EpollFd ep -> epolls.restore(s, ep);
                 case DupFd d -> -1;
             };
             if (tmp < 0) continue;
@@ -135,5 +159,6 @@ public final class FdTableHandler {
         for (long high : parked.values()) {
             inj.raw(SysNr.CLOSE, high, 0, 0, 0, 0, 0);
         }
+        epolls.restoreWatches(s, entries); // every watched descriptor is at its number now
     }
 }

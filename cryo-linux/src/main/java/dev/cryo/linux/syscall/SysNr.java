@@ -19,4 +19,10 @@ public final class SysNr {
             PROCESS_VM_READV = 310, PROCESS_VM_WRITEV = 311, MEMFD_CREATE = 319, USERFAULTFD = 323, RSEQ = 334,
             PIDFD_SEND_SIGNAL = 424, IO_URING_SETUP = 425, PIDFD_OPEN = 434, CLONE3 = 435, CLOSE_RANGE = 436,
             PIDFD_GETFD = 438;
+
+    /** Kernel objects re-created at restore (sockets, eventfd, timerfd, signalfd, epoll, inotify, timers). */
+    public static final int SOCKET = 41, CONNECT = 42, SENDTO = 44, RECVFROM = 45, BIND = 49, LISTEN = 50,
+            GETSOCKNAME = 51, GETPEERNAME = 52, SETSOCKOPT = 54, GETSOCKOPT = 55, CLOCK_GETTIME = 228,
+            EPOLL_WAIT = 232, EPOLL_CTL = 233, INOTIFY_ADD_WATCH = 254, TIMERFD_CREATE = 283, TIMERFD_SETTIME = 286,
+            SIGNALFD4 = 289, EVENTFD2 = 290, EPOLL_CREATE1 = 291, INOTIFY_INIT1 = 294, KCMP = 312;
 }
