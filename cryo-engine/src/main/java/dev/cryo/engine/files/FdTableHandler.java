@@ -7,17 +7,18 @@ import dev.cryo.engine.epoll.EpollHandler;
 import dev.cryo.engine.events.EventFdHandler;
 import dev.cryo.engine.events.SignalFdHandler;
 import dev.cryo.engine.events.TimerFdHandler;
+import dev.cryo.engine.sockets.SocketHandler;
 import dev.cryo.image.fd.DupFd;
 import dev.cryo.image.fd.EpollFd;
 import dev.cryo.image.fd.EventFd;
 import dev.cryo.image.fd.ExternalFd;
 import dev.cryo.image.fd.FdEntry;
+import dev.cryo.image.fd.InetSocketFd;
 import dev.cryo.image.fd.PipeFd;
 import dev.cryo.image.fd.RegularFileFd;
 import dev.cryo.image.fd.SignalFd;
 import dev.cryo.image.fd.TimerFd;
 import dev.cryo.linux.fd.RemoteFds;
-import dev.cryo.linux.proc.NetParser;
 import dev.cryo.linux.syscall.SysNr;
 
 import java.io.IOException;
@@ -44,6 +45,7 @@ public final class FdTableHandler {
     private final TimerFdHandler timerfds = new TimerFdHandler();
     private final SignalFdHandler signalfds = new SignalFdHandler();
     private final EpollHandler epolls = new EpollHandler();
+    private final SocketHandler sockets = new SocketHandler();
 
     public List<FdEntry> dump(DumpSession s) throws IOException {
         int pid = s.pid();
@@ -82,8 +84,7 @@ public final class FdTableHandler {
                     entry = epolls.dump(pid, fd, fdFlags, openFlags, targets.keySet());
                 } else if (target.startsWith("socket:[")) {
                     long inode = Long.parseLong(target.substring("socket:[".length(), target.length() - 1));
-                    throw new UnsupportedResourceException(pid, "fd " + fd + " (" + NetParser.read(pid).describe(inode) + ")",
-                            "sockets are not supported yet");
+                    entry = sockets.dump(pid, pidfd, fd, fdFlags, openFlags, inode);
                 } else {
                     throw new UnsupportedResourceException(pid, "fd " + fd + " (" + kind(target) + ")",
                             "this kind of file descriptor is not supported yet");
@@ -141,6 +142,7 @@ public final class FdTableHandler {
                 case TimerFd t -> timerfds.restore(s, t);
                 case SignalFd sig -> signalfds.restore(s, sig);
                 case EpollFd ep -> epolls.restore(s, ep);
+                case InetSocketFd in -> sockets.restore(s, in);
                 case DupFd d -> -1;
             };
             if (tmp < 0) continue;

@@ -1,0 +1,162 @@
+package dev.cryo.engine.sockets;
+
+import dev.cryo.engine.RestoreSession;
+import dev.cryo.engine.UnsupportedResourceException;
+import dev.cryo.image.fd.InetSocketFd;
+import dev.cryo.image.fd.SocketOption;
+import dev.cryo.linux.errno.Errno;
+import dev.cryo.linux.fd.RemoteFds;
+import dev.cryo.linux.net.ListenQueues;
+import dev.cryo.linux.net.Sockets;
+import dev.cryo.linux.proc.InetSocketInfo;
+import dev.cryo.linux.proc.TcpState;
+import dev.cryo.linux.syscall.SysNr;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * TCP and UDP sockets, IPv4 and IPv6, that carry no connection: unbound, bound, listening (and UDP
+ * sockets connected to a peer, which is only a default destination). The socket is pulled into cryo with
+ * pidfd_getfd and asked for its names and options; the options kept are those that differ from a new
+ * socket's of the same kind, and they are set again before bind (SO_REUSEADDR, SO_REUSEPORT and
+ * IPV6_V6ONLY must be). A TCP connection (established or closing) cannot be re-created and is refused
+ * naming both ends; so is a listening socket with connections waiting in its accept queue (each client
+ * believes it is connected: dropping them silently would break them). Datagrams queued on a UDP socket
+ * are dropped, which UDP allows, with a warning at restore.
+ */
+public final class InetSocketHandler {
+    private static final int SOCK_STREAM = 1, SOCK_DGRAM = 2, IPPROTO_TCP = 6, IPPROTO_UDP = 17, IPPROTO_IP = 0,
+            IPPROTO_IPV6 = 41, SOL_SOCKET = 1, SO_SNDBUF = 7, SO_RCVBUF = 8, SO_SNDBUFFORCE = 32,
+            SO_RCVBUFFORCE = 33, O_NONBLOCK = 04000, SOCK_CLOEXEC = 02000000;
+
+    /** The options saved when they differ from a new socket's: {level, name}. */
+    private static final int[][] OPTIONS = {
+            {SOL_SOCKET, 2 /* SO_REUSEADDR */}, {SOL_SOCKET, 15 /* SO_REUSEPORT */}, {SOL_SOCKET, 9 /* SO_KEEPALIVE */},
+            {SOL_SOCKET, 6 /* SO_BROADCAST */}, {SOL_SOCKET, 13 /* SO_LINGER */}, {SOL_SOCKET, SO_RCVBUF},
+            {SOL_SOCKET, SO_SNDBUF}, {SOL_SOCKET, 18 /* SO_RCVLOWAT */}, {SOL_SOCKET, 20 /* SO_RCVTIMEO */},
+            {SOL_SOCKET, 21 /* SO_SNDTIMEO */}, {SOL_SOCKET, 12 /* SO_PRIORITY */}, {SOL_SOCKET, 36 /* SO_MARK */},
+            {SOL_SOCKET, 10 /* SO_OOBINLINE */}, {SOL_SOCKET, 29 /* SO_TIMESTAMP */},
+            {SOL_SOCKET, 25 /* SO_BINDTODEVICE */},
+            {IPPROTO_IP, 1 /* IP_TOS */}, {IPPROTO_IP, 2 /* IP_TTL */}, {IPPROTO_IP, 15 /* IP_FREEBIND */},
+            {IPPROTO_IP, 19 /* IP_TRANSPARENT */}, {IPPROTO_IP, 33 /* IP_MULTICAST_TTL */},
+            {IPPROTO_IP, 34 /* IP_MULTICAST_LOOP */},
+            {IPPROTO_IPV6, 26 /* IPV6_V6ONLY */}, {IPPROTO_IPV6, 16 /* IPV6_UNICAST_HOPS */},
+            {IPPROTO_IPV6, 67 /* IPV6_TCLASS */}, {IPPROTO_IPV6, 18 /* IPV6_MULTICAST_HOPS */},
+            {IPPROTO_IPV6, 19 /* IPV6_MULTICAST_LOOP */}, {IPPROTO_IPV6, 78 /* IPV6_FREEBIND */},
+            {IPPROTO_IPV6, 75 /* IPV6_TRANSPARENT */},
+            {IPPROTO_TCP, 1 /* TCP_NODELAY */}, {IPPROTO_TCP, 3 /* TCP_CORK */}, {IPPROTO_TCP, 4 /* TCP_KEEPIDLE */},
+            {IPPROTO_TCP, 5 /* TCP_KEEPINTVL */}, {IPPROTO_TCP, 6 /* TCP_KEEPCNT */},
+            {IPPROTO_TCP, 9 /* TCP_DEFER_ACCEPT */}, {IPPROTO_TCP, 18 /* TCP_USER_TIMEOUT */},
+            {IPPROTO_TCP, 23 /* TCP_FASTOPEN */}, {IPPROTO_TCP, 13 /* TCP_CONGESTION */},
+    };
+
+    /** The accept queues of the listeners of cryo's network namespace, per family, read at most once per process. */
+    private final Map<Integer, Map<Long, ListenQueues.Queue>> listenQueues = new HashMap<>();
+
+    /**
+     * @param local the socket, pulled into cryo
+     * @param info  what /proc/net says of it (absent for a socket that is not bound)
+     */
+    public InetSocketFd dump(int pid, int fd, int fdFlags, int openFlags, int local, int family, long inode,
+                             InetSocketInfo info, String name) throws IOException {
+        int type = Sockets.intOption(local, SOL_SOCKET, Sockets.SO_TYPE);
+        int protocol = Sockets.intOption(local, SOL_SOCKET, Sockets.SO_PROTOCOL);
+        String what = "fd " + fd + " (" + name + ")";
+        if (!(type == SOCK_STREAM && protocol == IPPROTO_TCP) && !(type == SOCK_DGRAM && protocol == IPPROTO_UDP)) {
+            throw new UnsupportedResourceException(pid, what + ", socket type " + type + " protocol " + protocol,
+                    "only TCP and UDP sockets are supported (not raw, SCTP, MPTCP...)");
+        }
+        byte[] address = Sockets.localAddress(local);
+        byte[] peer = Sockets.peerAddress(local);
+        int backlog = -1;
+        long dropped = 0;
+        if (protocol == IPPROTO_TCP) {
+            TcpState state = info == null ? TcpState.CLOSE : info.tcpState();
+            if (peer != null || (state != TcpState.CLOSE && state != TcpState.LISTEN)) {
+                throw new UnsupportedResourceException(pid, what, "established TCP connections cannot be checkpointed yet"
+                        + " (" + SocketAddresses.format(address) + " -> " + SocketAddresses.format(peer) + ", " + state + ")");
+            }
+            if (Sockets.intOption(local, SOL_SOCKET, Sockets.SO_ACCEPTCONN) != 0) {
+                Map<Long, ListenQueues.Queue> queues = listenQueues.get(family);
+                if (queues == null) listenQueues.put(family, queues = ListenQueues.tcp(family));
+                ListenQueues.Queue q = queues.get(inode);
+                if (q == null) throw new IOException(what + ": sock_diag does not list this listening socket");
+                backlog = q.backlog();
+                if (q.waiting() > 0) {
+                    throw new UnsupportedResourceException(pid, what, q.waiting() + " connection"
+                            + (q.waiting() == 1 ? " is" : "s are") + " waiting in its accept queue; their clients"
+                            + " believe they are connected, so they cannot be dropped (accept them first)");
+                }
+            }
+        } else if (info != null) {
+            dropped = info.rxQueue();
+        }
+        return new InetSocketFd(fd, fdFlags, openFlags, family, type, protocol,
+                SocketAddresses.port(address) == 0 ? null : address, peer, backlog, changedOptions(local, family, type, protocol),
+                dropped);
+    }
+
+    private static List<SocketOption> changedOptions(int local, int family, int type, int protocol) throws IOException {
+        int fresh = Sockets.open(family, type, protocol);
+        try {
+            List<SocketOption> out = new ArrayList<>();
+            for (int[] o : OPTIONS) {
+                byte[] theirs = Sockets.option(local, o[0], o[1]);
+                if (theirs == null || Arrays.equals(theirs, Sockets.option(fresh, o[0], o[1]))) continue;
+                out.add(new SocketOption(o[0], o[1], theirs));
+            }
+            return List.copyOf(out);
+        } finally {
+            RemoteFds.close(fresh);
+        }
+    }
+
+    /** Creates the socket inside the task, sets its options, binds and listens; returns the (temporary) descriptor. */
+    public long restore(RestoreSession s, InetSocketFd e) throws IOException {
+        var inj = s.main();
+        String what = "fd " + e.fd() + " (" + (e.protocol() == IPPROTO_TCP ? "tcp" : "udp")
+                + (e.family() == SocketAddresses.AF_INET6 ? "6" : "") + " " + SocketAddresses.format(e.address()) + ")";
+        long fd = inj.call("socket for " + what, SysNr.SOCKET, e.family(),
+                e.type() | SOCK_CLOEXEC | (e.openFlags() & O_NONBLOCK), e.protocol());
+        for (SocketOption o : e.options()) {
+            byte[] value = o.value();
+            int name = o.name();
+            if (o.level() == SOL_SOCKET && (name == SO_RCVBUF || name == SO_SNDBUF)) {
+                // the kernel doubles what it is given (room for its bookkeeping): give half; FORCE passes rmem_max
+                int half = java.nio.ByteBuffer.wrap(value).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt() / 2;
+                value = java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(half).array();
+                name = name == SO_RCVBUF ? SO_RCVBUFFORCE : SO_SNDBUFFORCE;
+            }
+            s.resetArgs();
+            long v = s.put(value);
+            long r = inj.raw(SysNr.SETSOCKOPT, fd, o.level(), name, v, value.length, 0);
+            if (r < 0) {
+                throw new IOException(what + ": cannot set socket option " + o.level() + "/" + o.name() + " again: "
+                        + Errno.describe((int) -r));
+            }
+        }
+        if (e.address() != null) {
+            s.resetArgs();
+            long r = inj.raw(SysNr.BIND, fd, s.put(e.address()), e.address().length, 0, 0, 0);
+            if (r < 0) {
+                throw new IOException(what + ": cannot bind to " + SocketAddresses.format(e.address()) + " again: "
+                        + Errno.describe((int) -r) + (r == -Errno.EADDRINUSE.number() ? " (another process holds it)" : ""));
+            }
+        }
+        if (e.peer() != null) {
+            s.resetArgs();
+            inj.call("connect " + what + " to " + SocketAddresses.format(e.peer()), SysNr.CONNECT, fd, s.put(e.peer()),
+                    e.peer().length);
+        }
+        if (e.backlog() >= 0) inj.call("listen on " + what, SysNr.LISTEN, fd, e.backlog(), 0);
+        if (e.droppedBytes() > 0) {
+            s.warn("pid " + s.pid() + ": " + what + ": " + e.droppedBytes() + " bytes of datagrams queued at the checkpoint were dropped");
+        }
+        return fd;
+    }
+}
