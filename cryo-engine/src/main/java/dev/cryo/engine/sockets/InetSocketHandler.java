@@ -8,7 +8,6 @@ import dev.cryo.linux.errno.Errno;
 import dev.cryo.linux.fd.RemoteFds;
 import dev.cryo.linux.net.ListenQueues;
 import dev.cryo.linux.net.Sockets;
-import dev.cryo.linux.proc.InetSocketInfo;
 import dev.cryo.linux.proc.TcpState;
 import dev.cryo.linux.syscall.SysNr;
 
@@ -32,7 +31,7 @@ import java.util.Map;
 public final class InetSocketHandler {
     private static final int SOCK_STREAM = 1, SOCK_DGRAM = 2, IPPROTO_TCP = 6, IPPROTO_UDP = 17, IPPROTO_IP = 0,
             IPPROTO_IPV6 = 41, SOL_SOCKET = 1, SO_SNDBUF = 7, SO_RCVBUF = 8, SO_SNDBUFFORCE = 32,
-            SO_RCVBUFFORCE = 33, O_NONBLOCK = 04000, SOCK_CLOEXEC = 02000000;
+            SO_RCVBUFFORCE = 33, TCP_INFO = 11, O_NONBLOCK = 04000, SOCK_CLOEXEC = 02000000;
 
     /** The options saved when they differ from a new socket's: {level, name}. */
     private static final int[][] OPTIONS = {
@@ -60,28 +59,30 @@ public final class InetSocketHandler {
 
     /**
      * @param local the socket, pulled into cryo
-     * @param info  what /proc/net says of it (absent for a socket that is not bound)
+     * @param inode its inode, to find it in sock_diag's answers
      */
-    public InetSocketFd dump(int pid, int fd, int fdFlags, int openFlags, int local, int family, long inode,
-                             InetSocketInfo info, String name) throws IOException {
+    public InetSocketFd dump(int pid, int fd, int fdFlags, int openFlags, int local, int family, long inode)
+            throws IOException {
         int type = Sockets.intOption(local, SOL_SOCKET, Sockets.SO_TYPE);
         int protocol = Sockets.intOption(local, SOL_SOCKET, Sockets.SO_PROTOCOL);
-        String what = "fd " + fd + " (" + name + ")";
-        if (!(type == SOCK_STREAM && protocol == IPPROTO_TCP) && !(type == SOCK_DGRAM && protocol == IPPROTO_UDP)) {
-            throw new UnsupportedResourceException(pid, what + ", socket type " + type + " protocol " + protocol,
-                    "only TCP and UDP sockets are supported (not raw, SCTP, MPTCP...)");
-        }
         byte[] address = Sockets.localAddress(local);
         byte[] peer = Sockets.peerAddress(local);
+        String what = "fd " + fd + " (" + name(family, protocol) + " " + SocketAddresses.format(address)
+                + (peer == null ? "" : " -> " + SocketAddresses.format(peer)) + ")";
+        if (!(type == SOCK_STREAM && protocol == IPPROTO_TCP) && !(type == SOCK_DGRAM && protocol == IPPROTO_UDP)) {
+            throw new UnsupportedResourceException(pid, "fd " + fd + " (socket type " + type + " protocol " + protocol + ")",
+                    "only TCP and UDP sockets are supported (not raw, SCTP, MPTCP...)");
+        }
         int backlog = -1;
         long dropped = 0;
         if (protocol == IPPROTO_TCP) {
-            TcpState state = info == null ? TcpState.CLOSE : info.tcpState();
+            byte[] tcpInfo = Sockets.option(local, IPPROTO_TCP, TCP_INFO);
+            TcpState state = tcpInfo == null ? TcpState.UNKNOWN : TcpState.of(tcpInfo[0] & 0xff);
             if (peer != null || (state != TcpState.CLOSE && state != TcpState.LISTEN)) {
-                throw new UnsupportedResourceException(pid, what, "established TCP connections cannot be checkpointed yet"
-                        + " (" + SocketAddresses.format(address) + " -> " + SocketAddresses.format(peer) + ", " + state + ")");
+                throw new UnsupportedResourceException(pid, what, "established TCP connections cannot be checkpointed"
+                        + " yet (" + state + ")");
             }
-            if (Sockets.intOption(local, SOL_SOCKET, Sockets.SO_ACCEPTCONN) != 0) {
+            if (state == TcpState.LISTEN) {
                 Map<Long, ListenQueues.Queue> queues = listenQueues.get(family);
                 if (queues == null) listenQueues.put(family, queues = ListenQueues.tcp(family));
                 ListenQueues.Queue q = queues.get(inode);
@@ -93,12 +94,17 @@ public final class InetSocketHandler {
                             + " believe they are connected, so they cannot be dropped (accept them first)");
                 }
             }
-        } else if (info != null) {
-            dropped = info.rxQueue();
+        } else {
+            dropped = RemoteFds.readable(local); // the size of the first datagram waiting, if any
         }
         return new InetSocketFd(fd, fdFlags, openFlags, family, type, protocol,
-                SocketAddresses.port(address) == 0 ? null : address, peer, backlog, changedOptions(local, family, type, protocol),
-                dropped);
+                SocketAddresses.port(address) == 0 ? null : address, peer, backlog,
+                changedOptions(local, family, type, protocol), dropped);
+    }
+
+    private static String name(int family, int protocol) {
+        return (protocol == IPPROTO_TCP ? "tcp" : protocol == IPPROTO_UDP ? "udp" : "socket")
+                + (family == SocketAddresses.AF_INET6 ? "6" : "");
     }
 
     private static List<SocketOption> changedOptions(int local, int family, int type, int protocol) throws IOException {
@@ -119,8 +125,7 @@ public final class InetSocketHandler {
     /** Creates the socket inside the task, sets its options, binds and listens; returns the (temporary) descriptor. */
     public long restore(RestoreSession s, InetSocketFd e) throws IOException {
         var inj = s.main();
-        String what = "fd " + e.fd() + " (" + (e.protocol() == IPPROTO_TCP ? "tcp" : "udp")
-                + (e.family() == SocketAddresses.AF_INET6 ? "6" : "") + " " + SocketAddresses.format(e.address()) + ")";
+        String what = "fd " + e.fd() + " (" + name(e.family(), e.protocol()) + " " + SocketAddresses.format(e.address()) + ")";
         long fd = inj.call("socket for " + what, SysNr.SOCKET, e.family(),
                 e.type() | SOCK_CLOEXEC | (e.openFlags() & O_NONBLOCK), e.protocol());
         for (SocketOption o : e.options()) {
@@ -155,7 +160,7 @@ public final class InetSocketHandler {
         }
         if (e.backlog() >= 0) inj.call("listen on " + what, SysNr.LISTEN, fd, e.backlog(), 0);
         if (e.droppedBytes() > 0) {
-            s.warn("pid " + s.pid() + ": " + what + ": " + e.droppedBytes() + " bytes of datagrams queued at the checkpoint were dropped");
+            s.warn("pid " + s.pid() + ": " + what + ": the datagrams queued on it at the checkpoint were dropped");
         }
         return fd;
     }

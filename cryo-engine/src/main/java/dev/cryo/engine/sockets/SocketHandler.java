@@ -7,29 +7,26 @@ import dev.cryo.image.fd.InetSocketFd;
 import dev.cryo.linux.fd.RemoteFds;
 import dev.cryo.linux.net.Sockets;
 import dev.cryo.linux.proc.NetParser;
-import dev.cryo.linux.proc.NetSockets;
 
 import java.io.IOException;
 
 /**
  * The sockets of one process: each is pulled into cryo (pidfd_getfd) to learn its family, and handed to
- * the handler of that family. /proc/net is read once per process, to name sockets and find queue lengths.
+ * the handler of that family.
  */
 public final class SocketHandler {
     private final InetSocketHandler inet = new InetSocketHandler();
-    private NetSockets net;
 
     public FdEntry dump(int pid, int pidfd, int fd, int fdFlags, int openFlags, long inode) throws IOException {
-        if (net == null) net = NetParser.read(pid);
-        String name = net.describe(inode);
         int local = RemoteFds.getfd(pidfd, fd);
         try {
             int family = Sockets.intOption(local, Sockets.SOL_SOCKET, Sockets.SO_DOMAIN);
             return switch (family) {
                 case SocketAddresses.AF_INET, SocketAddresses.AF_INET6 ->
-                        inet.dump(pid, fd, fdFlags, openFlags, local, family, inode, net.inet(inode).orElse(null), name);
-                default -> throw new UnsupportedResourceException(pid, "fd " + fd + " (" + name + ", address family "
-                        + family + ")", "sockets of this family are not supported yet");
+                        inet.dump(pid, fd, fdFlags, openFlags, local, family, inode);
+                default -> throw new UnsupportedResourceException(pid, "fd " + fd + " ("
+                        + NetParser.read(pid).describe(inode) + ", address family " + family + ")",
+                        "sockets of this family are not supported yet");
             };
         } finally {
             RemoteFds.close(local);
