@@ -18,6 +18,7 @@ import dev.cryo.image.fd.PipeFd;
 import dev.cryo.image.fd.RegularFileFd;
 import dev.cryo.image.fd.SignalFd;
 import dev.cryo.image.fd.TimerFd;
+import dev.cryo.image.fd.UnixSocketFd;
 import dev.cryo.linux.fd.RemoteFds;
 import dev.cryo.linux.syscall.SysNr;
 
@@ -84,7 +85,7 @@ public final class FdTableHandler {
                     entry = epolls.dump(pid, fd, fdFlags, openFlags, targets.keySet());
                 } else if (target.startsWith("socket:[")) {
                     long inode = Long.parseLong(target.substring("socket:[".length(), target.length() - 1));
-                    entry = sockets.dump(pid, pidfd, fd, fdFlags, openFlags, inode);
+                    entry = sockets.dump(pid, pidfd, fd, fdFlags, openFlags, inode, targets.values());
                 } else {
                     throw new UnsupportedResourceException(pid, "fd " + fd + " (" + kind(target) + ")",
                             "this kind of file descriptor is not supported yet");
@@ -143,6 +144,7 @@ public final class FdTableHandler {
                 case SignalFd sig -> signalfds.restore(s, sig);
                 case EpollFd ep -> epolls.restore(s, ep);
                 case InetSocketFd in -> sockets.restore(s, in);
+                case UnixSocketFd un -> sockets.restore(s, un);
                 case DupFd d -> -1;
             };
             if (tmp < 0) continue;
@@ -161,6 +163,7 @@ public final class FdTableHandler {
         for (long high : parked.values()) {
             inj.raw(SysNr.CLOSE, high, 0, 0, 0, 0, 0);
         }
+        sockets.restoreConnections(s, entries); // every socket is bound now
         epolls.restoreWatches(s, entries); // every watched descriptor is at its number now
     }
 }

@@ -29,30 +29,8 @@ import java.util.Map;
  * are dropped, which UDP allows, with a warning at restore.
  */
 public final class InetSocketHandler {
-    private static final int SOCK_STREAM = 1, SOCK_DGRAM = 2, IPPROTO_TCP = 6, IPPROTO_UDP = 17, IPPROTO_IP = 0,
-            IPPROTO_IPV6 = 41, SOL_SOCKET = 1, SO_SNDBUF = 7, SO_RCVBUF = 8, SO_SNDBUFFORCE = 32,
-            SO_RCVBUFFORCE = 33, TCP_INFO = 11, O_NONBLOCK = 04000, SOCK_CLOEXEC = 02000000;
-
-    /** The options saved when they differ from a new socket's: {level, name}. */
-    private static final int[][] OPTIONS = {
-            {SOL_SOCKET, 2 /* SO_REUSEADDR */}, {SOL_SOCKET, 15 /* SO_REUSEPORT */}, {SOL_SOCKET, 9 /* SO_KEEPALIVE */},
-            {SOL_SOCKET, 6 /* SO_BROADCAST */}, {SOL_SOCKET, 13 /* SO_LINGER */}, {SOL_SOCKET, SO_RCVBUF},
-            {SOL_SOCKET, SO_SNDBUF}, {SOL_SOCKET, 18 /* SO_RCVLOWAT */}, {SOL_SOCKET, 20 /* SO_RCVTIMEO */},
-            {SOL_SOCKET, 21 /* SO_SNDTIMEO */}, {SOL_SOCKET, 12 /* SO_PRIORITY */}, {SOL_SOCKET, 36 /* SO_MARK */},
-            {SOL_SOCKET, 10 /* SO_OOBINLINE */}, {SOL_SOCKET, 29 /* SO_TIMESTAMP */},
-            {SOL_SOCKET, 25 /* SO_BINDTODEVICE */},
-            {IPPROTO_IP, 1 /* IP_TOS */}, {IPPROTO_IP, 2 /* IP_TTL */}, {IPPROTO_IP, 15 /* IP_FREEBIND */},
-            {IPPROTO_IP, 19 /* IP_TRANSPARENT */}, {IPPROTO_IP, 33 /* IP_MULTICAST_TTL */},
-            {IPPROTO_IP, 34 /* IP_MULTICAST_LOOP */},
-            {IPPROTO_IPV6, 26 /* IPV6_V6ONLY */}, {IPPROTO_IPV6, 16 /* IPV6_UNICAST_HOPS */},
-            {IPPROTO_IPV6, 67 /* IPV6_TCLASS */}, {IPPROTO_IPV6, 18 /* IPV6_MULTICAST_HOPS */},
-            {IPPROTO_IPV6, 19 /* IPV6_MULTICAST_LOOP */}, {IPPROTO_IPV6, 78 /* IPV6_FREEBIND */},
-            {IPPROTO_IPV6, 75 /* IPV6_TRANSPARENT */},
-            {IPPROTO_TCP, 1 /* TCP_NODELAY */}, {IPPROTO_TCP, 3 /* TCP_CORK */}, {IPPROTO_TCP, 4 /* TCP_KEEPIDLE */},
-            {IPPROTO_TCP, 5 /* TCP_KEEPINTVL */}, {IPPROTO_TCP, 6 /* TCP_KEEPCNT */},
-            {IPPROTO_TCP, 9 /* TCP_DEFER_ACCEPT */}, {IPPROTO_TCP, 18 /* TCP_USER_TIMEOUT */},
-            {IPPROTO_TCP, 23 /* TCP_FASTOPEN */}, {IPPROTO_TCP, 13 /* TCP_CONGESTION */},
-    };
+    private static final int SOCK_STREAM = 1, SOCK_DGRAM = 2, IPPROTO_TCP = 6, IPPROTO_UDP = 17, SOL_SOCKET = 1,
+            TCP_INFO = 11, O_NONBLOCK = 04000, SOCK_CLOEXEC = 02000000;
 
     /** The accept queues of the listeners of cryo's network namespace, per family, read at most once per process. */
     private final Map<Integer, Map<Long, ListenQueues.Queue>> listenQueues = new HashMap<>();
@@ -99,27 +77,12 @@ public final class InetSocketHandler {
         }
         return new InetSocketFd(fd, fdFlags, openFlags, family, type, protocol,
                 SocketAddresses.port(address) == 0 ? null : address, peer, backlog,
-                changedOptions(local, family, type, protocol), dropped);
+                SocketOptions.changed(local, family, type, protocol), dropped);
     }
 
     private static String name(int family, int protocol) {
         return (protocol == IPPROTO_TCP ? "tcp" : protocol == IPPROTO_UDP ? "udp" : "socket")
                 + (family == SocketAddresses.AF_INET6 ? "6" : "");
-    }
-
-    private static List<SocketOption> changedOptions(int local, int family, int type, int protocol) throws IOException {
-        int fresh = Sockets.open(family, type, protocol);
-        try {
-            List<SocketOption> out = new ArrayList<>();
-            for (int[] o : OPTIONS) {
-                byte[] theirs = Sockets.option(local, o[0], o[1]);
-                if (theirs == null || Arrays.equals(theirs, Sockets.option(fresh, o[0], o[1]))) continue;
-                out.add(new SocketOption(o[0], o[1], theirs));
-            }
-            return List.copyOf(out);
-        } finally {
-            RemoteFds.close(fresh);
-        }
     }
 
     /** Creates the socket inside the task, sets its options, binds and listens; returns the (temporary) descriptor. */
@@ -128,23 +91,7 @@ public final class InetSocketHandler {
         String what = "fd " + e.fd() + " (" + name(e.family(), e.protocol()) + " " + SocketAddresses.format(e.address()) + ")";
         long fd = inj.call("socket for " + what, SysNr.SOCKET, e.family(),
                 e.type() | SOCK_CLOEXEC | (e.openFlags() & O_NONBLOCK), e.protocol());
-        for (SocketOption o : e.options()) {
-            byte[] value = o.value();
-            int name = o.name();
-            if (o.level() == SOL_SOCKET && (name == SO_RCVBUF || name == SO_SNDBUF)) {
-                // the kernel doubles what it is given (room for its bookkeeping): give half; FORCE passes rmem_max
-                int half = java.nio.ByteBuffer.wrap(value).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt() / 2;
-                value = java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(half).array();
-                name = name == SO_RCVBUF ? SO_RCVBUFFORCE : SO_SNDBUFFORCE;
-            }
-            s.resetArgs();
-            long v = s.put(value);
-            long r = inj.raw(SysNr.SETSOCKOPT, fd, o.level(), name, v, value.length, 0);
-            if (r < 0) {
-                throw new IOException(what + ": cannot set socket option " + o.level() + "/" + o.name() + " again: "
-                        + Errno.describe((int) -r));
-            }
-        }
+        SocketOptions.restore(s, fd, e.options(), what);
         if (e.address() != null) {
             s.resetArgs();
             long r = inj.raw(SysNr.BIND, fd, s.put(e.address()), e.address().length, 0, 0, 0);

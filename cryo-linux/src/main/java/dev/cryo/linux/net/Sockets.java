@@ -63,4 +63,81 @@ public final class Sockets {
     public static int open(int domain, int type, int protocol) throws ErrnoException {
         return (int) Syscall.call("socket(" + domain + ", " + type + ")", SysNr.SOCKET, domain, type | SOCK_CLOEXEC, protocol);
     }
+
+    /**
+     * What waits in the receive queue.
+     *
+     * @param messages the bytes: one element for a stream socket, one per message otherwise
+     * @param control  some message carried control data (descriptors, credentials), which is not kept
+     */
+    public record Queued(java.util.List<byte[]> messages, boolean control) {
+    }
+
+    private static final int PEEK_BUFFER = 1 << 20, CONTROL = 512, MSG_TRUNC = 0x20, EAGAIN = 11, SCM_RIGHTS = 1;
+
+    /**
+     * Reads what waits to be read without taking it: with SO_PEEK_OFF set, successive MSG_PEEK reads move on
+     * through the queue instead of returning its head again. The peek offset is put back as it was (the
+     * application may use it). Descriptors passed with SCM_RIGHTS that a peek installs here are closed.
+     */
+    public static Queued peekQueue(int fd, boolean records) throws ErrnoException {
+        int before = intOption(fd, SOL_SOCKET, SO_PEEK_OFF);
+        setInt(fd, SOL_SOCKET, SO_PEEK_OFF, 0);
+        java.util.List<byte[]> out = new java.util.ArrayList<>();
+        boolean control = false;
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            MemorySegment buf = arena.allocate(PEEK_BUFFER);
+            MemorySegment msg = arena.allocate(56 + 16 + CONTROL, 8); // msghdr, iovec, control
+            java.io.ByteArrayOutputStream stream = new java.io.ByteArrayOutputStream();
+            for (;;) {
+                msg.fill((byte) 0);
+                long iov = msg.address() + 56, ctl = msg.address() + 72;
+                msg.set(ValueLayout.JAVA_LONG, 56, buf.address());
+                msg.set(ValueLayout.JAVA_LONG, 64, PEEK_BUFFER);
+                msg.set(ValueLayout.JAVA_LONG, 16, iov);
+                msg.set(ValueLayout.JAVA_LONG, 24, 1);
+                msg.set(ValueLayout.JAVA_LONG, 32, ctl);
+                msg.set(ValueLayout.JAVA_LONG, 40, CONTROL);
+                long n = Syscall.raw(SysNr.RECVMSG, fd, msg.address(), MSG_PEEK | MSG_DONTWAIT, 0, 0, 0);
+                if (n == -EAGAIN) break;
+                if (n < 0) throw ErrnoException.of("recvmsg(MSG_PEEK)", (int) -n);
+                if (n == 0 && !records) break; // end of stream
+                if ((msg.get(ValueLayout.JAVA_INT, 48) & MSG_TRUNC) != 0) {
+                    throw ErrnoException.of("recvmsg(MSG_PEEK): a message larger than " + PEEK_BUFFER + " bytes", 90);
+                }
+                long controlLength = msg.get(ValueLayout.JAVA_LONG, 40);
+                if (controlLength > 0) {
+                    control = true;
+                    closePassedFds(msg.asSlice(72, Math.min(controlLength, CONTROL)));
+                }
+                byte[] data = buf.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
+                if (records) out.add(data);
+                else stream.writeBytes(data);
+            }
+            if (!records && stream.size() > 0) out.add(stream.toByteArray());
+        } finally {
+            setInt(fd, SOL_SOCKET, SO_PEEK_OFF, before);
+        }
+        return new Queued(java.util.List.copyOf(out), control);
+    }
+
+    /** cmsghdr { size_t len; int level; int type; data } records; SCM_RIGHTS data is an array of fds. */
+    private static void closePassedFds(MemorySegment control) {
+        for (long at = 0; at + 16 <= control.byteSize(); ) {
+            long len = control.get(ValueLayout.JAVA_LONG, at);
+            if (len < 16 || at + len > control.byteSize()) break;
+            if (control.get(ValueLayout.JAVA_INT, at + 8) == SOL_SOCKET && control.get(ValueLayout.JAVA_INT, at + 12) == SCM_RIGHTS) {
+                for (long f = at + 16; f + 4 <= at + len; f += 4) {
+                    Syscall.raw(SysNr.CLOSE, control.get(ValueLayout.JAVA_INT, f), 0, 0, 0, 0, 0);
+                }
+            }
+            at += (len + 7) & ~7;
+        }
+    }
+
+    private static void setInt(int fd, int level, int name, int value) throws ErrnoException {
+        MemorySegment s = Scratch.get();
+        s.set(ValueLayout.JAVA_INT, 0, value);
+        Syscall.call("setsockopt(" + level + ", " + name + ")", SysNr.SETSOCKOPT, fd, level, name, s.address(), 4, 0);
+    }
 }
