@@ -10,6 +10,7 @@ import dev.cryo.engine.memory.MemoryHandler;
 import dev.cryo.engine.mm.MmHandler;
 import dev.cryo.engine.signals.SignalHandler;
 import dev.cryo.engine.threads.ThreadHandler;
+import dev.cryo.engine.timers.PosixTimerHandler;
 import dev.cryo.image.Checkpoint;
 import dev.cryo.image.codec.ImageCodec;
 import dev.cryo.image.fd.FdEntry;
@@ -17,6 +18,7 @@ import dev.cryo.image.mm.MmEntry;
 import dev.cryo.image.mm.VmaEntry;
 import dev.cryo.image.task.IdentityEntry;
 import dev.cryo.image.task.ItimerEntry;
+import dev.cryo.image.task.PosixTimerEntry;
 import dev.cryo.image.task.ProcessEntry;
 import dev.cryo.image.task.SigactionEntry;
 import dev.cryo.image.task.ThreadEntry;
@@ -103,6 +105,7 @@ public final class Checkpointer {
             List<ItimerEntry> itimers = signals.dumpItimers(session);
             MmEntry mm = new MmHandler().dump(session);
             IdentityEntry identity = new IdentityHandler().dump(session);
+            List<PosixTimerEntry> posixTimers = new PosixTimerHandler().dump(session);
             session.cleanUp();
             clock.lap("injected");
             Faults.check("files");
@@ -133,7 +136,7 @@ public final class Checkpointer {
             }
             ProcessEntry process = new ProcessEntry(pid, stat.ppid(), stat.pgrp(), stat.session(),
                     threadEntries.getFirst().comm(), identity, mm, vmas, threadEntries, fds, actions, sharedPending,
-                    itimers, memoryBlob);
+                    itimers, memoryBlob, posixTimers);
             Checkpoint checkpoint = new Checkpoint(Checkpoint.FORMAT_VERSION, System.currentTimeMillis(),
                     HostFacts.hostname(), HostFacts.kernelRelease(), HostFacts.cpu(threadEntries.getFirst().xstate()),
                     pid, List.of(process));

@@ -12,6 +12,7 @@ import dev.cryo.engine.restore.PidInUseException;
 import dev.cryo.engine.restore.Stub;
 import dev.cryo.engine.signals.SignalHandler;
 import dev.cryo.engine.threads.ThreadHandler;
+import dev.cryo.engine.timers.PosixTimerHandler;
 import dev.cryo.image.Checkpoint;
 import dev.cryo.image.codec.ImageCodec;
 import dev.cryo.image.codec.ImageFormatException;
@@ -165,6 +166,7 @@ public final class Restorer {
         signals.restorePending(s);
         identity.restoreCredentials(s);
         signals.restoreItimers(s);
+        new PosixTimerHandler().restore(s); // after the threads: a timer may signal one of them
         ghosts.unlinkAll(); // every descriptor and mapping holds them now: deleted again, as they were
         threads.finish(s);
     }

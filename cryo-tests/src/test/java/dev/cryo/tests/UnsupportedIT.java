@@ -83,11 +83,6 @@ class UnsupportedIT {
     }
 
     @Test
-    void aPosixTimerIsRefused() {
-        refusedState(start("unsupported_state01", "timer"), "posix timer");
-    }
-
-    @Test
     void aFileLockIsRefused() {
         refusedState(start("unsupported_state01", "flock", tmp.resolve("held.lock").toString()), "file lock");
     }

@@ -11,9 +11,10 @@ import java.util.List;
  *
  * @param memoryBlob    the store blob holding the dumped pages of {@link #vmas}, back to back
  * @param sharedPending signals pending for the whole process (raw 128-byte siginfo each)
+ * @param posixTimers   its POSIX timers (timer_create), by id
  */
 public record ProcessEntry(int pid, int ppid, int pgid, int sid, String comm, IdentityEntry identity, MmEntry mm,
                            List<VmaEntry> vmas, List<ThreadEntry> threads, List<FdEntry> fds,
                            List<SigactionEntry> sigactions, List<byte[]> sharedPending, List<ItimerEntry> itimers,
-                           String memoryBlob) {
+                           String memoryBlob, List<PosixTimerEntry> posixTimers) {
 }
