@@ -4,7 +4,6 @@ import dev.cryo.linux.proc.ProcStatus;
 import dev.cryo.linux.proc.StatusParser;
 
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,14 +24,6 @@ final class UnsupportedState {
         if (status.seccomp() != 0) {
             throw new UnsupportedResourceException(pid, "seccomp (mode " + status.seccomp() + ", "
                     + status.seccompFilters() + " filters)", "seccomp filters are not supported yet");
-        }
-        try (DirectoryStream<Path> fds = Files.newDirectoryStream(proc.resolve("fdinfo"))) {
-            for (Path info : fds) {
-                if (Files.readAllLines(info).stream().anyMatch(l -> l.startsWith("lock:"))) {
-                    throw new UnsupportedResourceException(pid, "fd " + info.getFileName() + " (a file lock)",
-                            "file locks (flock, fcntl, OFD) are not supported yet");
-                }
-            }
         }
         Path self = Path.of("/proc/self/ns");
         for (String ns : NAMESPACES) {

@@ -83,11 +83,6 @@ class UnsupportedIT {
     }
 
     @Test
-    void aFileLockIsRefused() {
-        refusedState(start("unsupported_state01", "flock", tmp.resolve("held.lock").toString()), "file lock");
-    }
-
-    @Test
     void aSeccompFilterIsRefused() {
         refusedState(start("unsupported_state01", "seccomp"), "seccomp");
     }

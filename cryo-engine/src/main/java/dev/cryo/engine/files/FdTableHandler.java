@@ -7,6 +7,7 @@ import dev.cryo.engine.epoll.EpollHandler;
 import dev.cryo.engine.events.EventFdHandler;
 import dev.cryo.engine.events.SignalFdHandler;
 import dev.cryo.engine.events.TimerFdHandler;
+import dev.cryo.engine.locks.FileLockHandler;
 import dev.cryo.engine.sockets.SocketHandler;
 import dev.cryo.image.fd.DupFd;
 import dev.cryo.image.fd.EpollFd;
@@ -47,6 +48,7 @@ public final class FdTableHandler {
     private final SignalFdHandler signalfds = new SignalFdHandler();
     private final EpollHandler epolls = new EpollHandler();
     private final SocketHandler sockets = new SocketHandler();
+    private final FileLockHandler locks = new FileLockHandler();
 
     public List<FdEntry> dump(DumpSession s) throws IOException {
         int pid = s.pid();
@@ -89,6 +91,10 @@ public final class FdTableHandler {
                 } else {
                     throw new UnsupportedResourceException(pid, "fd " + fd + " (" + kind(target) + ")",
                             "this kind of file descriptor is not supported yet");
+                }
+                if (info.locked() && !(entry instanceof RegularFileFd)) {
+                    throw new UnsupportedResourceException(pid, "fd " + fd + " (" + kind(target) + ", locked)",
+                            "locks are kept only on files, directories and devices opened by path");
                 }
                 out.add(dedup(pid, entry, out));
             }
@@ -165,5 +171,6 @@ public final class FdTableHandler {
         }
         sockets.restoreConnections(s, entries); // every socket is bound now
         epolls.restoreWatches(s, entries); // every watched descriptor is at its number now
+        locks.restore(s, entries);
     }
 }
