@@ -7,6 +7,7 @@ import dev.cryo.engine.epoll.EpollHandler;
 import dev.cryo.engine.events.EventFdHandler;
 import dev.cryo.engine.events.SignalFdHandler;
 import dev.cryo.engine.events.TimerFdHandler;
+import dev.cryo.engine.inotify.InotifyHandler;
 import dev.cryo.engine.locks.FileLockHandler;
 import dev.cryo.engine.sockets.SocketHandler;
 import dev.cryo.image.fd.DupFd;
@@ -15,6 +16,7 @@ import dev.cryo.image.fd.EventFd;
 import dev.cryo.image.fd.ExternalFd;
 import dev.cryo.image.fd.FdEntry;
 import dev.cryo.image.fd.InetSocketFd;
+import dev.cryo.image.fd.InotifyFd;
 import dev.cryo.image.fd.PipeFd;
 import dev.cryo.image.fd.RegularFileFd;
 import dev.cryo.image.fd.SignalFd;
@@ -49,6 +51,7 @@ public final class FdTableHandler {
     private final EpollHandler epolls = new EpollHandler();
     private final SocketHandler sockets = new SocketHandler();
     private final FileLockHandler locks = new FileLockHandler();
+    private final InotifyHandler inotify = new InotifyHandler();
 
     public List<FdEntry> dump(DumpSession s) throws IOException {
         int pid = s.pid();
@@ -85,6 +88,8 @@ public final class FdTableHandler {
                     entry = signalfds.dump(pid, fd, fdFlags, openFlags);
                 } else if (target.equals("anon_inode:[eventpoll]")) {
                     entry = epolls.dump(pid, fd, fdFlags, openFlags, targets.keySet());
+                } else if (target.equals("anon_inode:inotify")) {
+                    entry = inotify.dump(pid, pidfd, fd, fdFlags, openFlags);
                 } else if (target.startsWith("socket:[")) {
                     long inode = Long.parseLong(target.substring("socket:[".length(), target.length() - 1));
                     entry = sockets.dump(pid, pidfd, fd, fdFlags, openFlags, inode, targets.values());
@@ -151,6 +156,7 @@ public final class FdTableHandler {
                 case EpollFd ep -> epolls.restore(s, ep);
                 case InetSocketFd in -> sockets.restore(s, in);
                 case UnixSocketFd un -> sockets.restore(s, un);
+                case InotifyFd in -> inotify.restore(s, in);
                 case DupFd d -> -1;
             };
             if (tmp < 0) continue;

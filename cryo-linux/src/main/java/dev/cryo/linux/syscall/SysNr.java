@@ -23,7 +23,7 @@ public final class SysNr {
     /** Kernel objects re-created at restore (sockets, eventfd, timerfd, signalfd, epoll, inotify, timers). */
     public static final int SOCKET = 41, CONNECT = 42, SENDTO = 44, RECVFROM = 45, SHUTDOWN = 48, BIND = 49, LISTEN = 50,
             GETSOCKNAME = 51, GETPEERNAME = 52, SETSOCKOPT = 54, GETSOCKOPT = 55, CLOCK_GETTIME = 228,
-            EPOLL_WAIT = 232, EPOLL_CTL = 233, INOTIFY_ADD_WATCH = 254, FCHOWNAT = 260, NEWFSTATAT = 262, UNLINKAT = 263,
+            EPOLL_WAIT = 232, EPOLL_CTL = 233, INOTIFY_ADD_WATCH = 254, INOTIFY_RM_WATCH = 255, FCHOWNAT = 260, NEWFSTATAT = 262, UNLINKAT = 263,
             FCHMODAT = 268, TIMERFD_CREATE = 283, TIMERFD_SETTIME = 286,
             SIGNALFD4 = 289, EVENTFD2 = 290, EPOLL_CREATE1 = 291, INOTIFY_INIT1 = 294, KCMP = 312;
 }
