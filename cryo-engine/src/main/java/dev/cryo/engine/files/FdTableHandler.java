@@ -9,6 +9,7 @@ import dev.cryo.engine.events.SignalFdHandler;
 import dev.cryo.engine.events.TimerFdHandler;
 import dev.cryo.engine.inotify.InotifyHandler;
 import dev.cryo.engine.locks.FileLockHandler;
+import dev.cryo.engine.memfd.MemfdHandler;
 import dev.cryo.engine.sockets.SocketHandler;
 import dev.cryo.image.fd.DupFd;
 import dev.cryo.image.fd.EpollFd;
@@ -17,6 +18,7 @@ import dev.cryo.image.fd.ExternalFd;
 import dev.cryo.image.fd.FdEntry;
 import dev.cryo.image.fd.InetSocketFd;
 import dev.cryo.image.fd.InotifyFd;
+import dev.cryo.image.fd.MemfdFd;
 import dev.cryo.image.fd.PipeFd;
 import dev.cryo.image.fd.RegularFileFd;
 import dev.cryo.image.fd.SignalFd;
@@ -52,6 +54,7 @@ public final class FdTableHandler {
     private final SocketHandler sockets = new SocketHandler();
     private final FileLockHandler locks = new FileLockHandler();
     private final InotifyHandler inotify = new InotifyHandler();
+    private final MemfdHandler memfds = new MemfdHandler();
 
     public List<FdEntry> dump(DumpSession s) throws IOException {
         int pid = s.pid();
@@ -74,8 +77,7 @@ public final class FdTableHandler {
                 if (target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console")) {
                     entry = new ExternalFd(fd, fdFlags, openFlags, target);
                 } else if (target.startsWith("/memfd:")) {
-                    throw new UnsupportedResourceException(pid, "fd " + fd + " (memfd " + target.substring(7) + ")",
-                            "memfd is not supported yet");
+                    entry = memfds.dump(s, pidfd, fd, fdFlags, openFlags, info.pos(), target);
                 } else if (target.startsWith("/")) {
                     entry = files.dump(s, fd, fdFlags, openFlags, info.pos(), target);
                 } else if (target.startsWith("pipe:")) {
@@ -157,6 +159,7 @@ public final class FdTableHandler {
                 case InetSocketFd in -> sockets.restore(s, in);
                 case UnixSocketFd un -> sockets.restore(s, un);
                 case InotifyFd in -> inotify.restore(s, in);
+                case MemfdFd mf -> memfds.restore(s, mf);
                 case DupFd d -> -1;
             };
             if (tmp < 0) continue;

@@ -21,9 +21,11 @@ final class VmaClassifier {
             if (m.deleted() && !path.startsWith("/dev/zero") && !path.startsWith("/SYSV") && !path.startsWith("/memfd:")) {
                 return VmaKind.DELETED_FILE_SHARED;
             }
-            if (!m.isFile() || m.deleted() || path.startsWith("/dev/zero") || path.startsWith("/SYSV")) {
+            if (path.startsWith("/dev/zero")) return VmaKind.SHARED_ANONYMOUS; // MAP_SHARED|MAP_ANONYMOUS shows so
+            if (path.startsWith("/memfd:")) return VmaKind.MEMFD_SHARED;
+            if (!m.isFile() || m.deleted() || path.startsWith("/SYSV")) {
                 throw new UnsupportedResourceException(pid, "memory area " + describe(m),
-                        "shared anonymous memory (MAP_SHARED|MAP_ANONYMOUS, memfd, SysV shm) is not supported yet");
+                        "SysV shared memory (shmat) is not supported yet");
             }
             if (path.startsWith("/dev/")) {
                 throw new UnsupportedResourceException(pid, "memory area " + describe(m), "device mappings are not supported");
@@ -45,7 +47,9 @@ final class VmaClassifier {
 
     static int flags(MapsEntry m, VmaKind kind) {
         int f = m.shared() ? MAP_SHARED : MAP_PRIVATE;
-        if (kind == VmaKind.ANONYMOUS || kind == VmaKind.DELETED_FILE_PRIVATE) f |= MAP_ANONYMOUS;
+        if (kind == VmaKind.ANONYMOUS || kind == VmaKind.DELETED_FILE_PRIVATE || kind == VmaKind.SHARED_ANONYMOUS) {
+            f |= MAP_ANONYMOUS;
+        }
         if (m.path().equals("[stack]")) f |= MAP_GROWSDOWN;
         return f;
     }
