@@ -77,6 +77,12 @@ class UnsupportedIT {
     private java.nio.channels.SocketChannel accepted;
 
     @Test
+    void anEpollWatchWhoseFdWasClosedIsRefused() {
+        Workload w = start("unsupported_epoll01");
+        refused(w, Proc.fdsLinkingTo(w.pid(), "anon_inode:[eventpoll]"), "epoll");
+    }
+
+    @Test
     void leaveRunningRefusesTheSame() {
         Workload w = start("unsupported_uring01");
         refused(w, Proc.fdsLinkingTo(w.pid(), "io_uring"), "io_uring", "--leave-running");
