@@ -3,7 +3,6 @@ package dev.cryo.engine.sockets;
 import dev.cryo.engine.RestoreSession;
 import dev.cryo.engine.UnsupportedResourceException;
 import dev.cryo.image.fd.InetSocketFd;
-import dev.cryo.image.fd.SocketOption;
 import dev.cryo.linux.errno.Errno;
 import dev.cryo.linux.fd.RemoteFds;
 import dev.cryo.linux.net.ListenQueues;
@@ -12,10 +11,7 @@ import dev.cryo.linux.proc.TcpState;
 import dev.cryo.linux.syscall.SysNr;
 
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
