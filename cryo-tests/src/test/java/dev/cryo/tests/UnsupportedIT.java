@@ -77,6 +77,18 @@ class UnsupportedIT {
     private java.nio.channels.SocketChannel accepted;
 
     @Test
+    void aListenerWithAConnectionWaitingToBeAcceptedIsRefused() throws java.io.IOException {
+        Path portFile = tmp.resolve("port");
+        Workload w = start("unsupported_backlog01", portFile.toString());
+        int port = Integer.parseInt(java.nio.file.Files.readString(portFile).strip());
+        try (java.net.Socket client = new java.net.Socket("127.0.0.1", port)) {
+            String line = refused(w, Proc.fdsLinkingTo(w.pid(), "socket:"), "tcp");
+            assertTrue(line.contains("accept queue"), "the error says why: " + line);
+            assertTrue(client.isConnected());
+        }
+    }
+
+    @Test
     void anEpollWatchWhoseFdWasClosedIsRefused() {
         Workload w = start("unsupported_epoll01");
         refused(w, Proc.fdsLinkingTo(w.pid(), "anon_inode:[eventpoll]"), "epoll");
