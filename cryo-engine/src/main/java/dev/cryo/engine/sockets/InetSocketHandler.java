@@ -53,8 +53,8 @@ public final class InetSocketHandler {
             byte[] tcpInfo = Sockets.option(local, IPPROTO_TCP, TCP_INFO);
             TcpState state = tcpInfo == null ? TcpState.UNKNOWN : TcpState.of(tcpInfo[0] & 0xff);
             if (peer != null || (state != TcpState.CLOSE && state != TcpState.LISTEN)) {
-                throw new UnsupportedResourceException(pid, what, "established TCP connections cannot be checkpointed"
-                        + " yet (" + state + ")");
+                throw new UnsupportedResourceException(pid, what, "TCP connections (established, being made or being"
+                        + " closed) cannot be checkpointed yet (this one is " + state + ")");
             }
             if (state == TcpState.LISTEN) {
                 Map<Long, ListenQueues.Queue> queues = listenQueues.get(family);
