@@ -8,6 +8,8 @@ import dev.cryo.linux.net.Sockets;
 import dev.cryo.linux.syscall.SysNr;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -68,8 +70,8 @@ final class SocketOptions {
             int name = o.name();
             if (o.level() == SOL_SOCKET && (name == SO_RCVBUF || name == SO_SNDBUF)) {
                 // the kernel doubles what it is given (room for its bookkeeping): give half; FORCE passes rmem_max
-                int half = java.nio.ByteBuffer.wrap(value).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt() / 2;
-                value = java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(half).array();
+                int half = ByteBuffer.wrap(value).order(ByteOrder.LITTLE_ENDIAN).getInt() / 2;
+                value = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(half).array();
                 name = name == SO_RCVBUF ? SO_RCVBUFFORCE : SO_SNDBUFFORCE;
             }
             s.resetArgs();

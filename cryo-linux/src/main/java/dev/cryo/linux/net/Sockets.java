@@ -5,8 +5,12 @@ import dev.cryo.linux.syscall.Scratch;
 import dev.cryo.linux.syscall.SysNr;
 import dev.cryo.linux.syscall.Syscall;
 
+import java.io.ByteArrayOutputStream;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Questions about a socket held in this process (a checkpointed process's socket pulled in with
@@ -70,7 +74,7 @@ public final class Sockets {
      * @param messages the bytes: one element for a stream socket, one per message otherwise
      * @param control  some message carried control data (descriptors, credentials), which is not kept
      */
-    public record Queued(java.util.List<byte[]> messages, boolean control) {
+    public record Queued(List<byte[]> messages, boolean control) {
     }
 
     private static final int PEEK_BUFFER = 1 << 20, CONTROL = 512, MSG_TRUNC = 0x20, EAGAIN = 11, SCM_RIGHTS = 1;
@@ -83,12 +87,12 @@ public final class Sockets {
     public static Queued peekQueue(int fd, boolean records) throws ErrnoException {
         int before = intOption(fd, SOL_SOCKET, SO_PEEK_OFF);
         setInt(fd, SOL_SOCKET, SO_PEEK_OFF, 0);
-        java.util.List<byte[]> out = new java.util.ArrayList<>();
+        List<byte[]> out = new ArrayList<>();
         boolean control = false;
-        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+        try (Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocate(PEEK_BUFFER);
             MemorySegment msg = arena.allocate(56 + 16 + CONTROL, 8); // msghdr, iovec, control
-            java.io.ByteArrayOutputStream stream = new java.io.ByteArrayOutputStream();
+            ByteArrayOutputStream stream = new ByteArrayOutputStream();
             for (;;) {
                 msg.fill((byte) 0);
                 long iov = msg.address() + 56, ctl = msg.address() + 72;
@@ -118,7 +122,7 @@ public final class Sockets {
         } finally {
             setInt(fd, SOL_SOCKET, SO_PEEK_OFF, before);
         }
-        return new Queued(java.util.List.copyOf(out), control);
+        return new Queued(List.copyOf(out), control);
     }
 
     /** cmsghdr { size_t len; int level; int type; data } records; SCM_RIGHTS data is an array of fds. */
