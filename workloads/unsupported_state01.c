@@ -1,9 +1,10 @@
 /*
  * unsupported_state01 KIND [FILE]: holds process state Cryo does not save yet, which `cryo checkpoint` must
  * refuse by name (and leave the process running untouched) rather than drop silently:
+ *   seccomp  a seccomp filter that allows everything
+ * and two kinds Cryo saves now (tested by timers01 and locks01), kept as plain workloads:
  *   timer    a POSIX timer (timer_create), firing SIGRTMIN every 20 ms; the count must keep growing
  *   flock    an flock() on FILE (created)
- *   seccomp  a seccomp filter that allows everything
  * Each tick checks that what it holds is still in place.
  */
 #include "wl.h"

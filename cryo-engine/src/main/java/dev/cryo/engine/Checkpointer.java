@@ -11,6 +11,7 @@ import dev.cryo.engine.memory.MemoryHandler;
 import dev.cryo.engine.mm.MmHandler;
 import dev.cryo.engine.signals.SignalHandler;
 import dev.cryo.engine.threads.ThreadHandler;
+import dev.cryo.engine.timers.PosixTimerHandler;
 import dev.cryo.image.Checkpoint;
 import dev.cryo.image.codec.ImageCodec;
 import dev.cryo.image.fd.FdEntry;
@@ -18,6 +19,7 @@ import dev.cryo.image.mm.MmEntry;
 import dev.cryo.image.mm.VmaEntry;
 import dev.cryo.image.task.IdentityEntry;
 import dev.cryo.image.task.ItimerEntry;
+import dev.cryo.image.task.PosixTimerEntry;
 import dev.cryo.image.task.ProcessEntry;
 import dev.cryo.image.task.SigactionEntry;
 import dev.cryo.image.task.ThreadEntry;
@@ -252,6 +254,7 @@ public final class Checkpointer {
         List<ItimerEntry> itimers = signals.dumpItimers(session);
         MmEntry mm = new MmHandler().dump(session);
         IdentityEntry identity = new IdentityHandler().dump(session);
+        List<PosixTimerEntry> posixTimers = new PosixTimerHandler().dump(session);
         session.cleanUp();
         clock.lap("injected " + pid);
         Faults.check("files");
@@ -264,7 +267,7 @@ public final class Checkpointer {
         clock.lap("memory " + pid);
         d.entry = new ProcessEntry(pid, stat.ppid(), stat.pgrp(), stat.session(), threadEntries.getFirst().comm(),
                 identity, mm, d.memory.vmas(), threadEntries, fds, actions, sharedPending, itimers, "mem/" + pid,
-                false, 0);
+                false, 0, posixTimers);
     }
 
     /** Puts every process back as it was: scratch areas gone, registers and signal masks restored, detached. */

@@ -6,6 +6,7 @@ import dev.cryo.store.CheckpointWriter;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
@@ -18,17 +19,21 @@ import java.util.Map;
  */
 public final class GhostFiles {
     private final CheckpointWriter writer;
-    private final Map<Long, String> saved = new HashMap<>();
+    private final Map<String, String> saved = new HashMap<>();
 
     GhostFiles(CheckpointWriter writer) {
         this.writer = writer;
     }
 
-    /** The blob holding the content of inode {@code ino}, read through {@code source} the first time. */
+    /**
+     * The blob holding the content of inode {@code ino}, read through {@code source} the first time. Keyed by
+     * device too: a deleted file on disk and a memfd (on the kernel's internal tmpfs) may share an inode number.
+     */
     public String save(long ino, Path source) throws IOException {
-        String name = saved.get(ino);
+        String key = Files.getAttribute(source, "unix:dev") + "-" + ino;
+        String name = saved.get(key);
         if (name != null) return name;
-        name = "ghost/" + ino;
+        name = "ghost/" + key;
         BlobWriter blob = writer.blob(name);
         try (FileChannel ch = FileChannel.open(source, StandardOpenOption.READ)) {
             ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
@@ -41,7 +46,7 @@ public final class GhostFiles {
                 blob.write(buf);
             }
         }
-        saved.put(ino, name);
+        saved.put(key, name);
         return name;
     }
 }

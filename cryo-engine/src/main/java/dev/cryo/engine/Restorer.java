@@ -13,6 +13,7 @@ import dev.cryo.engine.restore.PidInUseException;
 import dev.cryo.engine.restore.Stub;
 import dev.cryo.engine.signals.SignalHandler;
 import dev.cryo.engine.threads.ThreadHandler;
+import dev.cryo.engine.timers.PosixTimerHandler;
 import dev.cryo.image.Checkpoint;
 import dev.cryo.image.codec.ImageCodec;
 import dev.cryo.image.codec.ImageFormatException;
@@ -195,6 +196,7 @@ public final class Restorer {
         signals.restorePending(s);
         identity.restoreCredentials(s);
         signals.restoreItimers(s);
+        new PosixTimerHandler().restore(s); // after the threads: a timer may signal one of them
     }
 
     /**

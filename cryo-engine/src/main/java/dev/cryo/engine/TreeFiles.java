@@ -26,12 +26,14 @@ public final class TreeFiles {
     }
 
     private final Map<String, List<Holder>> byTarget = new HashMap<>();
+    private int processes;
 
     private TreeFiles() {}
 
     /** Reads the tables of {@code pids}, which must all be stopped, in tree order (parents first). */
     public static TreeFiles read(List<Integer> pids) throws IOException {
         TreeFiles t = new TreeFiles();
+        t.processes = pids.size();
         for (int pid : pids) {
             try (DirectoryStream<Path> dir = Files.newDirectoryStream(Path.of("/proc/" + pid + "/fd"))) {
                 List<Path> fds = new ArrayList<>();
@@ -56,6 +58,14 @@ public final class TreeFiles {
     /** Every descriptor of the tree that leads to {@code target} (a link target as /proc shows it), tree order. */
     public List<Holder> holders(String target) {
         return byTarget.getOrDefault(target, List.of());
+    }
+
+    /**
+     * True when the tree is one process: then no object can be shared with another process, and objects
+     * such as memfds and shared anonymous memory come back as what they were, not as a shared tmpfs file.
+     */
+    public boolean singleProcess() {
+        return processes == 1;
     }
 
     private static int fdNumber(Path p) {

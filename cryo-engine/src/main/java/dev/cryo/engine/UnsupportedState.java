@@ -4,9 +4,7 @@ import dev.cryo.linux.proc.ProcStatus;
 import dev.cryo.linux.proc.StatusParser;
 
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -31,24 +29,6 @@ final class UnsupportedState {
         if (status.seccomp() != 0) {
             throw new UnsupportedResourceException(pid, "seccomp (mode " + status.seccomp() + ", "
                     + status.seccompFilters() + " filters)", "seccomp filters are not supported yet");
-        }
-        try {
-            String timers = Files.readString(proc.resolve("timers"));
-            if (!timers.isBlank()) {
-                long n = timers.lines().filter(l -> l.startsWith("ID:")).count();
-                throw new UnsupportedResourceException(pid, n + " POSIX timer" + (n == 1 ? "" : "s") + " (timer_create)",
-                        "POSIX timers are not supported yet");
-            }
-        } catch (NoSuchFileException e) {
-            // kernel without CONFIG_CHECKPOINT_RESTORE's /proc/PID/timers: nothing to check with
-        }
-        try (DirectoryStream<Path> fds = Files.newDirectoryStream(proc.resolve("fdinfo"))) {
-            for (Path info : fds) {
-                if (Files.readAllLines(info).stream().anyMatch(l -> l.startsWith("lock:"))) {
-                    throw new UnsupportedResourceException(pid, "fd " + info.getFileName() + " (a file lock)",
-                            "file locks (flock, fcntl, OFD) are not supported yet");
-                }
-            }
         }
         Path self = Path.of("/proc/" + reference + "/ns");
         for (String ns : NAMESPACES) {

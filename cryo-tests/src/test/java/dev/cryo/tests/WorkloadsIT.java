@@ -48,7 +48,8 @@ class WorkloadsIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"counter01", "mem01", "threads01", "regs01", "signals01", "syscalls01", "unsupported_tcp01"})
+    @ValueSource(strings = {"counter01", "mem01", "threads01", "regs01", "signals01", "syscalls01", "unsupported_tcp01",
+            "events01", "epoll01", "sockets01", "timers01", "shm01", "unsupported_epoll01"})
     void ticks(String name) {
         Workload w = startC(name);
         w.waitForTick(10, TICKS);
@@ -57,7 +58,7 @@ class WorkloadsIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"files01", "identity01"})
+    @ValueSource(strings = {"files01", "identity01", "unix01", "locks01", "inotify01"})
     void ticksInADirectory(String name) throws IOException {
         Path dir = Files.createDirectories(tmp.resolve(name + ".dir"));
         Workload w = startC(name, dir.toString());
@@ -114,6 +115,27 @@ class WorkloadsIT {
             }
         }
         assertTrue(written, "could not write into files01's pipe");
+        expectFail(w);
+    }
+
+    @Test
+    void damagedSharedMemoryIsReported() throws IOException {
+        Workload w = startC("shm01");
+        w.waitForTick(3, TICKS);
+        // the MAP_SHARED anonymous area: a word of its pattern flipped through /proc/PID/mem
+        long start = -1;
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(w.pid()), "maps"))) {
+            if (line.contains("rw-s") && line.contains("/dev/zero")) {
+                start = Long.parseUnsignedLong(line.substring(0, line.indexOf('-')), 16);
+            }
+        }
+        assertTrue(start > 0, "shm01 maps shared anonymous memory");
+        try (RandomAccessFile mem = new RandomAccessFile("/proc/" + w.pid() + "/mem", "rw")) {
+            mem.seek(start + 4096);
+            long old = mem.readLong();
+            mem.seek(start + 4096);
+            mem.writeLong(~old);
+        }
         expectFail(w);
     }
 

@@ -3,10 +3,18 @@ package dev.cryo.cli.output;
 import dev.cryo.image.Checkpoint;
 import dev.cryo.image.fd.DupFd;
 import dev.cryo.image.fd.InheritedFd;
+import dev.cryo.image.fd.EpollFd;
+import dev.cryo.image.fd.EventFd;
 import dev.cryo.image.fd.ExternalFd;
 import dev.cryo.image.fd.FdEntry;
+import dev.cryo.image.fd.InetSocketFd;
+import dev.cryo.image.fd.InotifyFd;
+import dev.cryo.image.fd.MemfdFd;
 import dev.cryo.image.fd.PipeFd;
 import dev.cryo.image.fd.RegularFileFd;
+import dev.cryo.image.fd.SignalFd;
+import dev.cryo.image.fd.TimerFd;
+import dev.cryo.image.fd.UnixSocketFd;
 import dev.cryo.image.mm.VmaEntry;
 import dev.cryo.image.task.ProcessEntry;
 import dev.cryo.image.task.ThreadEntry;
@@ -109,6 +117,14 @@ public final class CheckpointText {
             case ExternalFd e -> "external";
             case DupFd d -> "dup";
             case InheritedFd i -> "inherited";
+            case EventFd e -> "eventfd";
+            case TimerFd t -> "timerfd";
+            case SignalFd sg -> "signalfd";
+            case EpollFd ep -> "epoll";
+            case InotifyFd in -> "inotify";
+            case MemfdFd m -> "memfd";
+            case InetSocketFd i -> (i.protocol() == 6 ? "tcp" : "udp") + (i.family() == 10 ? "6" : "");
+            case UnixSocketFd u -> "unix";
             default -> f.getClass().getSimpleName(); // a kind newer than this CLI
         };
     }
@@ -126,6 +142,21 @@ public final class CheckpointText {
             case ExternalFd e -> e.description() + " (outside the checkpoint: connected per --stdio on restore)";
             case DupFd d -> "same open file as fd " + d.of();
             case InheritedFd i -> "same open file as fd " + i.ownerFd() + " of pid " + i.ownerPid();
+            case EventFd e -> "count " + e.count() + (e.semaphore() ? ", semaphore" : "");
+            case TimerFd t -> "clock " + t.clockId() + (t.valueNanos() == 0 ? ", disarmed" : ", armed")
+                    + (t.intervalNanos() != 0 ? ", every " + t.intervalNanos() / 1_000_000.0 + " ms" : "")
+                    + (t.ticks() != 0 ? ", " + t.ticks() + " expirations unread" : "");
+            case SignalFd sg -> "mask 0x" + Long.toHexString(sg.sigmask());
+            case EpollFd ep -> ep.watches().size() + " watches (fds " + ep.watches().stream()
+                    .map(w -> Integer.toString(w.tfd())).collect(Collectors.joining(", ")) + ")";
+            case InotifyFd in -> in.watches().size() + " watches";
+            case MemfdFd m -> "memfd:" + m.name() + ", offset " + m.position() + (m.seals() != 0 ? ", seals 0x" + Integer.toHexString(m.seals()) : "");
+            case InetSocketFd i -> (i.address() == null ? "unbound" : "port " + ((i.address()[2] & 0xff) << 8 | (i.address()[3] & 0xff)))
+                    + (i.backlog() >= 0 ? ", listening (backlog " + i.backlog() + ")" : "")
+                    + (i.options().isEmpty() ? "" : ", " + i.options().size() + " options");
+            case UnixSocketFd u -> (u.address() == null ? "unnamed" : u.address()[2] == 0 ? "abstract name" : "bound to a path")
+                    + (u.backlog() >= 0 ? ", listening" : "") + (u.peerInode() != 0 ? ", connected inside the process" : "")
+                    + ", " + u.queued().stream().mapToLong(b -> b.length).sum() + " bytes waiting";
             default -> f.toString();
         };
     }

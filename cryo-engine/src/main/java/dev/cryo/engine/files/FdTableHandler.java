@@ -4,14 +4,29 @@ import dev.cryo.engine.DumpSession;
 import dev.cryo.engine.RestoreSession;
 import dev.cryo.engine.TreeFiles;
 import dev.cryo.engine.UnsupportedResourceException;
+import dev.cryo.engine.epoll.EpollHandler;
+import dev.cryo.engine.events.EventFdHandler;
+import dev.cryo.engine.events.SignalFdHandler;
+import dev.cryo.engine.events.TimerFdHandler;
+import dev.cryo.engine.inotify.InotifyHandler;
+import dev.cryo.engine.locks.FileLockHandler;
+import dev.cryo.engine.memfd.MemfdHandler;
+import dev.cryo.engine.sockets.SocketHandler;
 import dev.cryo.image.fd.DupFd;
+import dev.cryo.image.fd.EpollFd;
+import dev.cryo.image.fd.EventFd;
 import dev.cryo.image.fd.ExternalFd;
 import dev.cryo.image.fd.FdEntry;
 import dev.cryo.image.fd.InheritedFd;
+import dev.cryo.image.fd.InetSocketFd;
+import dev.cryo.image.fd.InotifyFd;
+import dev.cryo.image.fd.MemfdFd;
 import dev.cryo.image.fd.PipeFd;
 import dev.cryo.image.fd.RegularFileFd;
+import dev.cryo.image.fd.SignalFd;
+import dev.cryo.image.fd.TimerFd;
+import dev.cryo.image.fd.UnixSocketFd;
 import dev.cryo.linux.fd.RemoteFds;
-import dev.cryo.linux.proc.NetParser;
 import dev.cryo.linux.syscall.SysNr;
 
 import java.io.IOException;
@@ -34,6 +49,14 @@ public final class FdTableHandler {
 
     private final RegularFileHandler files = new RegularFileHandler();
     private final PipeHandler pipes = new PipeHandler();
+    private final EventFdHandler eventfds = new EventFdHandler();
+    private final TimerFdHandler timerfds = new TimerFdHandler();
+    private final SignalFdHandler signalfds = new SignalFdHandler();
+    private final EpollHandler epolls = new EpollHandler();
+    private final SocketHandler sockets = new SocketHandler();
+    private final FileLockHandler locks = new FileLockHandler();
+    private final InotifyHandler inotify = new InotifyHandler();
+    private final MemfdHandler memfds = new MemfdHandler();
 
     public List<FdEntry> dump(DumpSession s) throws IOException {
         int pid = s.pid();
@@ -59,17 +82,34 @@ public final class FdTableHandler {
                 }
                 if (target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console")) {
                     entry = new ExternalFd(fd, fdFlags, openFlags, target);
+                } else if (target.startsWith("/memfd:") && s.tree().singleProcess()) {
+                    // a memfd held by one process comes back as a memfd (name, seals); shared by several
+                    // processes it is a ghost file like any deleted file, re-created once for all of them
+                    entry = memfds.dump(s, pidfd, fd, fdFlags, openFlags, info.pos(), target);
                 } else if (target.startsWith("/")) {
                     entry = files.dump(s, fd, fdFlags, openFlags, info.pos(), target);
                 } else if (target.startsWith("pipe:")) {
                     entry = pipes.dump(s, pidfd, fd, fdFlags, openFlags, target);
+                } else if (target.equals("anon_inode:[eventfd]")) {
+                    entry = eventfds.dump(pid, fd, fdFlags, openFlags);
+                } else if (target.equals("anon_inode:[timerfd]")) {
+                    entry = timerfds.dump(pid, fd, fdFlags, openFlags);
+                } else if (target.equals("anon_inode:[signalfd]")) {
+                    entry = signalfds.dump(pid, fd, fdFlags, openFlags);
+                } else if (target.equals("anon_inode:[eventpoll]")) {
+                    entry = epolls.dump(pid, fd, fdFlags, openFlags, targets.keySet());
+                } else if (target.equals("anon_inode:inotify")) {
+                    entry = inotify.dump(pid, pidfd, fd, fdFlags, openFlags);
                 } else if (target.startsWith("socket:[")) {
                     long inode = Long.parseLong(target.substring("socket:[".length(), target.length() - 1));
-                    throw new UnsupportedResourceException(pid, "fd " + fd + " (" + NetParser.read(pid).describe(inode) + ")",
-                            "sockets are not supported yet");
+                    entry = sockets.dump(pid, pidfd, fd, fdFlags, openFlags, inode, targets.values());
                 } else {
                     throw new UnsupportedResourceException(pid, "fd " + fd + " (" + kind(target) + ")",
                             "this kind of file descriptor is not supported yet");
+                }
+                if (info.locked() && !(entry instanceof RegularFileFd)) {
+                    throw new UnsupportedResourceException(pid, "fd " + fd + " (" + kind(target) + ", locked)",
+                            "locks are kept only on files, directories and devices opened by path");
                 }
                 out.add(dedup(pid, entry, out));
             }
@@ -147,6 +187,14 @@ public final class FdTableHandler {
                 case RegularFileFd f -> files.restore(s, f);
                 case PipeFd p -> pipes.restore(s, p);
                 case ExternalFd x -> external.open(s, x);
+                case EventFd ev -> eventfds.restore(s, ev);
+                case TimerFd t -> timerfds.restore(s, t);
+                case SignalFd sig -> signalfds.restore(s, sig);
+                case EpollFd ep -> epolls.restore(s, ep);
+                case InetSocketFd in -> sockets.restore(s, in);
+                case UnixSocketFd un -> sockets.restore(s, un);
+                case InotifyFd in -> inotify.restore(s, in);
+                case MemfdFd mf -> memfds.restore(s, mf);
                 case DupFd d -> -1;
                 case InheritedFd i -> takeFrom(s, i.ownerPid(), i.ownerFd());
             };
@@ -166,5 +214,8 @@ public final class FdTableHandler {
         for (long high : parked.values()) {
             inj.raw(SysNr.CLOSE, high, 0, 0, 0, 0, 0);
         }
+        sockets.restoreConnections(s, entries); // every socket is bound now
+        epolls.restoreWatches(s, entries); // every watched descriptor is at its number now
+        locks.restore(s, entries);
     }
 }

@@ -3,6 +3,7 @@ package dev.cryo.engine.files;
 import dev.cryo.engine.DumpSession;
 import dev.cryo.engine.RestoreSession;
 import dev.cryo.engine.UnsupportedResourceException;
+import dev.cryo.engine.locks.FileLockHandler;
 import dev.cryo.image.fd.RegularFileFd;
 import dev.cryo.linux.errno.Errno;
 import dev.cryo.linux.syscall.SysNr;
@@ -18,6 +19,8 @@ import java.nio.file.attribute.PosixFileAttributes;
  * while open (a "ghost") has its content saved, since nothing else will have it at restore time.
  */
 public final class RegularFileHandler {
+    private final FileLockHandler locks = new FileLockHandler();
+
     private static final java.util.Set<String> SIMPLE_DEVICES =
             java.util.Set.of("/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom");
 
@@ -39,7 +42,8 @@ public final class RegularFileHandler {
             }
             ghost = s.ghosts().save((long) Files.getAttribute(link, "unix:ino"), link);
         }
-        return new RegularFileFd(fd, fdFlags, openFlags, path, pos, mode, attrs.isRegularFile() ? attrs.size() : 0, ghost);
+        return new RegularFileFd(fd, fdFlags, openFlags, path, pos, mode, attrs.isRegularFile() ? attrs.size() : 0, ghost,
+                locks.dump(s.pid(), fd, path));
     }
 
     private static final int O_CREAT = 0100, O_EXCL = 0200, O_NOCTTY = 0400, O_TRUNC = 01000, AT_FDCWD = -100;

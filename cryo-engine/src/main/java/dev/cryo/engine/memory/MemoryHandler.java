@@ -3,6 +3,7 @@ package dev.cryo.engine.memory;
 import dev.cryo.engine.DumpSession;
 import dev.cryo.engine.RestoreSession;
 import dev.cryo.engine.inject.SyscallInjector;
+import dev.cryo.engine.memfd.Memfds;
 import dev.cryo.image.mm.VmaEntry;
 import dev.cryo.image.mm.VmaKind;
 import dev.cryo.linux.mem.NativeBuffer;
@@ -68,19 +69,21 @@ public final class MemoryHandler {
         long blobOffset = 0;
         try (Pagemap pagemap = new Pagemap(s.pid())) {
             for (MapsEntry m : s.maps()) {
-                VmaKind kind = VmaClassifier.classify(s.pid(), m);
+                VmaKind kind = VmaClassifier.classify(s.pid(), m, s.tree().singleProcess());
                 if (kind == null) continue;
                 long first = runs.pages();
                 long[] pageRuns = switch (kind) {
                     case ANONYMOUS, FILE_PRIVATE -> runs.collect(pagemap, m, kind == VmaKind.FILE_PRIVATE);
-                    case DELETED_FILE_PRIVATE -> runs.all(m); // the file is gone after a restore: keep everything
+                    // the file is gone after a restore: keep everything; shared anonymous memory may hold pages this
+                    // process no longer maps (after MADV_DONTNEED they stay in the object): read it all
+                    case DELETED_FILE_PRIVATE, SHARED_ANONYMOUS -> runs.all(m);
                     default -> new long[0];
                 };
                 java.nio.file.Path mapped = java.nio.file.Path.of("/proc/" + s.pid() + "/map_files/"
                         + Long.toHexString(m.start()) + "-" + Long.toHexString(m.end()));
                 // a deleted shared file has nothing but us to keep it; a small shared file (a JVM's hsperfdata)
                 // is kept too, to be re-created if it has disappeared by the time of the restore
-                String ghost = kind == VmaKind.DELETED_FILE_SHARED
+                String ghost = kind == VmaKind.DELETED_FILE_SHARED || kind == VmaKind.MEMFD_SHARED
                         || kind == VmaKind.FILE_SHARED && java.nio.file.Files.size(mapped) <= SMALL_SHARED_FILE
                         ? s.ghosts().save(m.inode(), mapped)
                         : null;
@@ -272,6 +275,12 @@ public final class MemoryHandler {
                     }
                     fd = open;
                     flags &= ~VmaClassifier.MAP_ANONYMOUS;
+                } else if (v.kind() == VmaKind.MEMFD_SHARED) {
+                    // one memfd for every mapping (and descriptor) of the same object
+                    String key = "memfd:" + v.ghostBlob();
+                    Long open = openFiles.get(key);
+                    if (open == null) openFiles.put(key, open = Memfds.create(s, Memfds.name(v.path()), v.ghostBlob()));
+                    fd = open;
                 }
                 long at = inj.raw(SysNr.MMAP, v.start(), v.length(), prot, flags, fd, fd < 0 ? 0 : v.fileOffset());
                 if (at != v.start()) {

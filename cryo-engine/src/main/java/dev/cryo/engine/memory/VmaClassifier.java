@@ -11,8 +11,11 @@ final class VmaClassifier {
 
     private VmaClassifier() {}
 
-    /** Null for areas that are not part of a checkpoint at all ([vsyscall]). */
-    static VmaKind classify(int pid, MapsEntry m) throws UnsupportedResourceException {
+    /**
+     * Null for areas that are not part of a checkpoint at all ([vsyscall]). {@code alone}: the process is the
+     * whole tree, so its shared memory objects cannot be shared with another process of the checkpoint.
+     */
+    static VmaKind classify(int pid, MapsEntry m, boolean alone) throws UnsupportedResourceException {
         String path = m.path();
         if (path.equals("[vsyscall]")) return null;
         if (path.equals("[vdso]")) return VmaKind.VDSO;
@@ -20,11 +23,16 @@ final class VmaClassifier {
         if (m.shared()) {
             if (!m.isFile() || path.startsWith("/SYSV")) {
                 throw new UnsupportedResourceException(pid, "memory area " + describe(m),
-                        "SysV shared memory is not supported yet");
+                        "SysV shared memory (shmat) is not supported yet");
             }
+            if (m.deleted() && alone && path.startsWith("/dev/zero")) {
+                return VmaKind.SHARED_ANONYMOUS; // MAP_SHARED|MAP_ANONYMOUS shows so
+            }
+            if (m.deleted() && alone && path.startsWith("/memfd:")) return VmaKind.MEMFD_SHARED;
             if (m.deleted()) {
-                // a deleted file, a memfd, or MAP_SHARED|MAP_ANONYMOUS memory (shmem shown as "/dev/zero
-                // (deleted)"): its content is saved once per inode and every process maps the one copy
+                // a deleted file, or (in a tree of several processes, which may share it) a memfd or
+                // MAP_SHARED|MAP_ANONYMOUS memory: its content is saved once per inode and every process maps
+                // the one re-created copy
                 return VmaKind.DELETED_FILE_SHARED;
             }
             if (path.startsWith("/dev/")) {
@@ -47,7 +55,9 @@ final class VmaClassifier {
 
     static int flags(MapsEntry m, VmaKind kind) {
         int f = m.shared() ? MAP_SHARED : MAP_PRIVATE;
-        if (kind == VmaKind.ANONYMOUS || kind == VmaKind.DELETED_FILE_PRIVATE) f |= MAP_ANONYMOUS;
+        if (kind == VmaKind.ANONYMOUS || kind == VmaKind.DELETED_FILE_PRIVATE || kind == VmaKind.SHARED_ANONYMOUS) {
+            f |= MAP_ANONYMOUS;
+        }
         if (m.path().equals("[stack]")) f |= MAP_GROWSDOWN;
         return f;
     }

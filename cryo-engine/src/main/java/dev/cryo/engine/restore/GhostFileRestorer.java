@@ -1,6 +1,7 @@
 package dev.cryo.engine.restore;
 
 import dev.cryo.image.fd.FdEntry;
+import dev.cryo.image.fd.MemfdFd;
 import dev.cryo.image.fd.RegularFileFd;
 import dev.cryo.image.mm.VmaEntry;
 import dev.cryo.image.mm.VmaKind;
@@ -24,6 +25,8 @@ import java.util.Map;
  * process by that temporary name, and unlinked as soon as the restore ends, as the original was.
  */
 public final class GhostFileRestorer {
+    /** Where the content of a memfd waits (as a file in /tmp) until it is copied into the new memfd. */
+    private static final String MEMFD_CONTENT_DIR = "/tmp/memfd";
     private final Map<String, String> paths = new HashMap<>();
 
     /** One file per ghost blob for the whole tree: processes that shared a ghost share its re-created file. */
@@ -42,11 +45,14 @@ public final class GhostFileRestorer {
     private void makeAll(CheckpointReader checkpoint, ProcessEntry process) throws IOException {
         for (FdEntry e : process.fds()) {
             if (e instanceof RegularFileFd f && f.ghostBlob() != null) make(checkpoint, f.ghostBlob(), f.path());
+            if (e instanceof MemfdFd m) make(checkpoint, m.contentBlob(), MEMFD_CONTENT_DIR); // copied into a memfd
         }
         for (VmaEntry v : process.vmas()) {
             if (v.ghostBlob() == null) continue;
             if (v.kind() == VmaKind.FILE_SHARED) {
                 recreateIfMissing(checkpoint, v.ghostBlob(), Path.of(v.path()));
+            } else if (v.kind() == VmaKind.MEMFD_SHARED) {
+                make(checkpoint, v.ghostBlob(), MEMFD_CONTENT_DIR);
             } else {
                 make(checkpoint, v.ghostBlob(), v.path());
             }

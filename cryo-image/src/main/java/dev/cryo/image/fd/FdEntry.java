@@ -6,7 +6,8 @@ package dev.cryo.image.fd;
  *
  * <p>{@code fdFlags} is FD_CLOEXEC or 0; {@code openFlags} the O_* status flags (O_APPEND, O_NONBLOCK...).
  */
-public sealed interface FdEntry permits RegularFileFd, PipeFd, ExternalFd, DupFd, InheritedFd {
+public sealed interface FdEntry permits RegularFileFd, PipeFd, ExternalFd, DupFd, InheritedFd, EventFd, TimerFd,
+        SignalFd, EpollFd, InetSocketFd, UnixSocketFd, InotifyFd, MemfdFd {
     int fd();
 
     int fdFlags();

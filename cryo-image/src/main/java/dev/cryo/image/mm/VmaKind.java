@@ -14,5 +14,12 @@ public enum VmaKind {
     DELETED_FILE_PRIVATE,
     /** [vdso], [vvar], [vvar_vclock]: moved to the recorded address, never written. */
     VDSO,
-    VVAR
+    VVAR,
+    /** Shared anonymous memory (MAP_SHARED|MAP_ANONYMOUS) held by this process only: re-created shared, then filled. */
+    SHARED_ANONYMOUS,
+    /**
+     * A shared mapping of a memfd: its content is saved once (ghostBlob) for all its mappings and
+     * descriptors, and one memfd is re-created for all of them.
+     */
+    MEMFD_SHARED
 }

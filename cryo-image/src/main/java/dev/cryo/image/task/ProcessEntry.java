@@ -13,15 +13,16 @@ import java.util.List;
  * @param sharedPending signals pending for the whole process (raw 128-byte siginfo each)
  * @param zombie        an exited process its parent has not reaped: only its PIDs and {@code exitStatus}
  *                      (a waitpid status) are recorded; every other component is null or empty
+ * @param posixTimers   its POSIX timers (timer_create), by id
  */
 public record ProcessEntry(int pid, int ppid, int pgid, int sid, String comm, IdentityEntry identity, MmEntry mm,
                            List<VmaEntry> vmas, List<ThreadEntry> threads, List<FdEntry> fds,
                            List<SigactionEntry> sigactions, List<byte[]> sharedPending, List<ItimerEntry> itimers,
-                           String memoryBlob, boolean zombie, int exitStatus) {
+                           String memoryBlob, boolean zombie, int exitStatus, List<PosixTimerEntry> posixTimers) {
 
     /** A zombie: what its parent will read with waitpid, and its place in the tree. */
     public static ProcessEntry zombie(int pid, int ppid, int pgid, int sid, String comm, int exitStatus) {
         return new ProcessEntry(pid, ppid, pgid, sid, comm, null, null, List.of(), List.of(), List.of(), List.of(),
-                List.of(), List.of(), null, true, exitStatus);
+                List.of(), List.of(), null, true, exitStatus, List.of());
     }
 }

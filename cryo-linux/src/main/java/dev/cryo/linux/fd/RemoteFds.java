@@ -74,7 +74,7 @@ public final class RemoteFds {
         }
     }
 
-    private static final int KCMP = 312, KCMP_FILE = 0;
+    private static final int KCMP = 312, KCMP_FILE = 0, KCMP_EPOLL_TFD = 7;
 
     /** True when two descriptors of a process refer to one open file description (dup'd: they share an offset). */
     public static boolean sameDescription(int pid, int fd1, int fd2) throws ErrnoException {
@@ -84,5 +84,19 @@ public final class RemoteFds {
     /** The same across two processes: inherited across fork (or passed over a socket), one description. */
     public static boolean sameDescription(int pid1, int fd1, int pid2, int fd2) throws ErrnoException {
         return Syscall.call("kcmp (pids " + pid1 + ", " + pid2 + ")", KCMP, pid1, pid2, KCMP_FILE, fd1, fd2, 0) == 0;
+    }
+
+    /**
+     * True when descriptor {@code fd} of the process is the very file that its epoll {@code epfd} watches under
+     * the number {@code tfd} (the watch may outlive the descriptor it was added with: it lives as long as the
+     * file does, whatever fd number now refers to it).
+     */
+    public static boolean isEpollTarget(int pid, int fd, int epfd, int tfd) {
+        MemorySegment slot = Scratch.get(); // struct kcmp_epoll_slot { __u32 efd, tfd, toff; }
+        slot.set(ValueLayout.JAVA_INT, 0, epfd);
+        slot.set(ValueLayout.JAVA_INT, 4, tfd);
+        slot.set(ValueLayout.JAVA_INT, 8, 0);
+        long r = Syscall.raw(KCMP, pid, pid, KCMP_EPOLL_TFD, fd, slot.address(), 0);
+        return r == 0;
     }
 }

@@ -1,0 +1,264 @@
+package dev.cryo.engine.sockets;
+
+import dev.cryo.engine.RestoreSession;
+import dev.cryo.engine.UnsupportedResourceException;
+import dev.cryo.image.fd.FdEntry;
+import dev.cryo.image.fd.UnixSocketFd;
+import dev.cryo.linux.errno.Errno;
+import dev.cryo.linux.net.Sockets;
+import dev.cryo.linux.net.UnixSockets;
+import dev.cryo.linux.syscall.SysNr;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Unix sockets held by one process: unbound, bound to a path or an abstract name, listening, and pairs
+ * connected to each other inside the process (socketpair, or a connection made and accepted inside it),
+ * with what waits in their receive queues. The queues are read without being consumed (SO_PEEK_OFF and
+ * MSG_PEEK) and written again, through the other end of the new pair, at restore. A socket file left by
+ * the checkpointed process is unlinked before the path is bound again (only if it is a socket). A
+ * datagram socket that sends to a bound socket of the process is connected to it again by address once
+ * every socket is bound.
+ *
+ * <p>Refused by name: a socket connected to one outside the process (naming the peer and who holds it), a
+ * listener with connections waiting to be accepted, descriptors or credentials in flight (SCM_RIGHTS),
+ * messages waiting on a socket that is not one end of a pair (they came from senders that cannot be
+ * told apart), and a connection still being made.
+ */
+public final class UnixSocketHandler {
+    private static final int AF_UNIX = 1, SOCK_STREAM = 1, SOCK_DGRAM = 2, O_NONBLOCK = 04000, SOCK_CLOEXEC = 02000000,
+            SOCK_NONBLOCK = 04000, F_SETFL = 4, AT_FDCWD = -100, S_IFMT = 0170000, S_IFSOCK = 0140000, CHUNK = 32 * 1024,
+            RCV_SHUTDOWN = 1, SEND_SHUTDOWN = 2, SHUT_RD = 0, SHUT_WR = 1;
+
+    private Map<Long, UnixSockets.Socket> diag;
+
+    UnixSocketFd dump(int pid, int fd, int fdFlags, int openFlags, int local, long inode, Set<Long> processSockets)
+            throws IOException {
+        if (diag == null) diag = UnixSockets.all();
+        UnixSockets.Socket d = diag.get(inode);
+        if (d == null) throw new IOException("fd " + fd + ": unix socket " + inode + " is not listed by sock_diag");
+        byte[] address = d.name() == null ? null : sockaddr(d.name());
+        String what = "fd " + fd + " (unix " + typeName(d.type()) + " " + SocketAddresses.format(address) + ")";
+        int backlog = -1;
+        boolean mutual = false;
+        if (d.listening()) {
+            backlog = d.wqueue();
+            if (d.rqueue() > 0) {
+                throw new UnsupportedResourceException(pid, what, d.rqueue() + " connection" + (d.rqueue() == 1 ? " is" : "s are")
+                        + " waiting in its accept queue; their clients believe they are connected (accept them first)");
+            }
+        } else if (d.peer() != 0) {
+            UnixSockets.Socket peer = diag.get(d.peer());
+            if (!processSockets.contains(d.peer()) || peer == null) {
+                String peerName = peer == null || peer.name() == null ? "an unnamed socket" : SocketAddresses.format(sockaddr(peer.name()));
+                throw new UnsupportedResourceException(pid, what, "it is connected to a unix socket outside the process: "
+                        + peerName + " (socket:[" + d.peer() + "]" + holders(d.peer(), pid) + ")");
+            }
+            mutual = peer.peer() == inode;
+            if (!mutual && (d.type() != SOCK_DGRAM || peer.name() == null)) {
+                throw new UnsupportedResourceException(pid, what, "its connection to socket:[" + d.peer() + "] is not complete");
+            }
+        }
+        List<byte[]> queued = List.of();
+        if (!d.listening()) {
+            Sockets.Queued q = Sockets.peekQueue(local, d.type() != SOCK_STREAM);
+            if (q.control()) {
+                throw new UnsupportedResourceException(pid, what, "descriptors or credentials are in flight on it"
+                        + " (SCM_RIGHTS, SCM_CREDENTIALS): they cannot be saved yet");
+            }
+            if (!q.messages().isEmpty() && !mutual) {
+                throw new UnsupportedResourceException(pid, what, q.messages().size() + " message(s) wait on it from"
+                        + " other sockets: they cannot be sent again from their senders");
+            }
+            queued = q.messages();
+        }
+        int fileMode = -1;
+        if (address != null && address[2] != 0) {
+            Path file = Path.of("/proc/" + pid + "/cwd").resolve(SocketAddresses.format(address)); // relative to its cwd
+            if (Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                fileMode = (int) Files.getAttribute(file, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS) & 07777;
+            }
+        }
+        return new UnixSocketFd(fd, fdFlags, openFlags, d.type(), inode, address, d.peer(), mutual, backlog, queued,
+                d.shutdown(), SocketOptions.changed(local, AF_UNIX, d.type(), 0), fileMode);
+    }
+
+    /** sun_path bytes as sock_diag gives them, made a sockaddr_un (family first). */
+    private static byte[] sockaddr(byte[] name) {
+        byte[] a = new byte[2 + name.length];
+        a[0] = AF_UNIX;
+        System.arraycopy(name, 0, a, 2, name.length);
+        return a;
+    }
+
+    private static String typeName(int type) {
+        return switch (type) {
+            case SOCK_STREAM -> "stream";
+            case SOCK_DGRAM -> "dgram";
+            default -> "seqpacket";
+        };
+    }
+
+    /** ", held by pid N, M" for the processes that have the socket open (other than {@code self}), for messages. */
+    private static String holders(long inode, int self) {
+        String link = "socket:[" + inode + "]";
+        List<String> pids = new ArrayList<>();
+        try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().matches("\\d+"))) {
+            for (Path p : procs) {
+                if (p.getFileName().toString().equals(Integer.toString(self))) continue;
+                try (DirectoryStream<Path> fds = Files.newDirectoryStream(p.resolve("fd"))) {
+                    for (Path f : fds) {
+                        if (Files.readSymbolicLink(f).toString().equals(link)) {
+                            pids.add(p.getFileName().toString());
+                            break;
+                        }
+                    }
+                } catch (IOException gone) {
+                    // exited, or not ours to read
+                }
+            }
+        } catch (IOException e) {
+            return "";
+        }
+        return pids.isEmpty() ? "" : ", held by pid " + String.join(", ", pids);
+    }
+
+    // ---------------------------------------------------------------- restore
+
+    /** inode -> the task's (temporary) fd of a pair end created with its peer. */
+    private final Map<Long, Long> pairEnds = new HashMap<>();
+
+    long restore(RestoreSession s, UnixSocketFd e) throws IOException {
+        String what = "fd " + e.fd() + " (unix " + typeName(e.type()) + " " + SocketAddresses.format(e.address()) + ")";
+        var inj = s.main();
+        long fd;
+        if (e.mutual()) {
+            Long made = pairEnds.remove(e.inode());
+            if (made != null) {
+                fd = made;
+            } else {
+                UnixSocketFd peer = peerOf(s, e);
+                s.resetArgs();
+                long sv = s.put(new byte[8]);
+                inj.call("socketpair for " + what, SysNr.SOCKETPAIR, AF_UNIX, e.type() | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, sv);
+                ByteBuffer b = ByteBuffer.wrap(s.memory().read(sv, 8)).order(ByteOrder.LITTLE_ENDIAN);
+                fd = b.getInt(0);
+                long other = b.getInt(4);
+                pairEnds.put(peer.inode(), other);
+                SocketOptions.restore(s, fd, e.options(), what);
+                SocketOptions.restore(s, other, peer.options(), "fd " + peer.fd() + " (its peer)");
+                refill(s, other, e, what);
+                refill(s, fd, peer, "fd " + peer.fd());
+                shutdown(s, fd, e.shutdown());
+                shutdown(s, other, peer.shutdown());
+                inj.call("fcntl(F_SETFL) on fd " + peer.fd(), SysNr.FCNTL, other, F_SETFL, peer.openFlags() & O_NONBLOCK);
+            }
+            inj.call("fcntl(F_SETFL) on " + what, SysNr.FCNTL, fd, F_SETFL, e.openFlags() & O_NONBLOCK);
+            return fd;
+        }
+        fd = inj.call("socket for " + what, SysNr.SOCKET, AF_UNIX, e.type() | SOCK_CLOEXEC | (e.openFlags() & O_NONBLOCK), 0);
+        SocketOptions.restore(s, fd, e.options(), what);
+        if (e.address() != null) bind(s, fd, e, what);
+        if (e.backlog() >= 0) inj.call("listen on " + what, SysNr.LISTEN, fd, e.backlog(), 0);
+        shutdown(s, fd, e.shutdown());
+        return fd;
+    }
+
+    /** Connects the datagram sockets that sent to a bound socket of the process, now that every socket is in place. */
+    void connectSenders(RestoreSession s, List<FdEntry> entries) throws IOException {
+        for (FdEntry entry : entries) {
+            if (!(entry instanceof UnixSocketFd e) || e.peerInode() == 0 || e.mutual()) continue;
+            UnixSocketFd peer = peerOf(s, e);
+            s.resetArgs();
+            s.main().call("connect fd " + e.fd() + " to " + SocketAddresses.format(peer.address()), SysNr.CONNECT, e.fd(),
+                    s.put(peer.address()), peer.address().length);
+        }
+    }
+
+    private static UnixSocketFd peerOf(RestoreSession s, UnixSocketFd e) throws IOException {
+        for (FdEntry x : s.image().fds()) {
+            if (x instanceof UnixSocketFd u && u.inode() == e.peerInode()) return u;
+        }
+        throw new IOException("fd " + e.fd() + ": the image has no unix socket " + e.peerInode() + " (its peer)");
+    }
+
+    /** Sends what waited in {@code receiver}'s queue again, through the other end {@code sender}. */
+    private static void refill(RestoreSession s, long sender, UnixSocketFd receiver, String what) throws IOException {
+        for (byte[] message : receiver.queued()) {
+            if (receiver.type() == SOCK_STREAM) {
+                for (int off = 0; off < message.length; off += CHUNK) {
+                    send(s, sender, Arrays.copyOfRange(message, off, Math.min(message.length, off + CHUNK)), what);
+                }
+            } else {
+                send(s, sender, message, what);
+            }
+        }
+    }
+
+    private static void send(RestoreSession s, long fd, byte[] data, String what) throws IOException {
+        var inj = s.main();
+        s.resetArgs();
+        long at;
+        long mapped = 0;
+        if (data.length <= CHUNK) {
+            at = s.put(data);
+        } else { // a message larger than the argument area: a temporary mapping in the task
+            mapped = inj.call("mmap for a queued message", SysNr.MMAP, 0, data.length, 3, 0x22, -1, 0);
+            s.memory().write(mapped, data);
+            at = mapped;
+        }
+        long n = inj.raw(SysNr.SENDTO, fd, at, data.length, 0, 0, 0);
+        if (mapped != 0) inj.raw(SysNr.MUNMAP, mapped, data.length, 0, 0, 0, 0);
+        if (n != data.length) {
+            throw new IOException(what + ": cannot queue its " + data.length + " waiting bytes again: "
+                    + (n < 0 ? Errno.describe((int) -n) : "only " + n + " taken"));
+        }
+    }
+
+    private static void shutdown(RestoreSession s, long fd, int bits) throws IOException {
+        if ((bits & SEND_SHUTDOWN) != 0) s.main().call("shutdown(SHUT_WR)", SysNr.SHUTDOWN, fd, SHUT_WR, 0);
+        if ((bits & RCV_SHUTDOWN) != 0) s.main().call("shutdown(SHUT_RD)", SysNr.SHUTDOWN, fd, SHUT_RD, 0);
+    }
+
+    /**
+     * Binds to the recorded name. A path still holding a socket file (left by the checkpointed process) is
+     * unlinked first; any other file there is an error. The file gets its recorded mode, or is unlinked again
+     * if it had been removed before the checkpoint.
+     */
+    private static void bind(RestoreSession s, long fd, UnixSocketFd e, String what) throws IOException {
+        var inj = s.main();
+        boolean path = e.address()[2] != 0;
+        if (path) {
+            s.resetArgs();
+            long p = s.putString(SocketAddresses.format(e.address()));
+            long st = s.put(new byte[144]);
+            if (inj.raw(SysNr.NEWFSTATAT, AT_FDCWD, p, st, 0x100 /* AT_SYMLINK_NOFOLLOW */, 0, 0) == 0) {
+                int mode = ByteBuffer.wrap(s.memory().read(st + 24, 4)).order(ByteOrder.LITTLE_ENDIAN).getInt();
+                if ((mode & S_IFMT) != S_IFSOCK) {
+                    throw new IOException(what + ": cannot bind again: the path is taken by a file that is not a socket");
+                }
+                inj.call("unlink the stale socket file of " + what, SysNr.UNLINKAT, AT_FDCWD, p, 0);
+            }
+        }
+        s.resetArgs();
+        long r = inj.raw(SysNr.BIND, fd, s.put(e.address()), e.address().length, 0, 0, 0);
+        if (r < 0) throw new IOException(what + ": cannot bind again: " + Errno.describe((int) -r));
+        if (path) {
+            s.resetArgs();
+            long p = s.putString(SocketAddresses.format(e.address()));
+            if (e.fileMode() < 0) inj.call("unlink the socket file of " + what + " (it was gone)", SysNr.UNLINKAT, AT_FDCWD, p, 0);
+            else inj.call("chmod the socket file of " + what, SysNr.FCHMODAT, AT_FDCWD, p, e.fileMode(), 0);
+        }
+    }
+}
