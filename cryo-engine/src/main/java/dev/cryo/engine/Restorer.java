@@ -35,9 +35,11 @@ import dev.cryo.store.Store;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Restores checkpoints from a store. */
 public final class Restorer {
@@ -122,7 +124,7 @@ public final class Restorer {
      */
     private void shapeAll(List<RestoreSession> sessions, GhostFileRestorer ghosts) throws Exception {
         for (RestoreSession s : sessions) prepare(s);
-        java.util.Set<Integer> pids = new java.util.HashSet<>();
+        Set<Integer> pids = new HashSet<>();
         for (ProcessEntry p : sessions.getFirst().checkpoint().processes()) pids.add(p.pid());
         for (RestoreSession s : sessions) {
             if (TreeShape.joinsGroup(s.image(), pids)) {
