@@ -2,6 +2,7 @@ package dev.cryo.engine;
 
 import dev.cryo.image.fd.FdEntry;
 import dev.cryo.image.fd.InheritedFd;
+import dev.cryo.image.task.PosixTimerEntry;
 import dev.cryo.image.task.ProcessEntry;
 import dev.cryo.image.task.ThreadEntry;
 import dev.cryo.linux.proc.ProcStatus;
@@ -56,8 +57,13 @@ final class PidTranslation {
         for (FdEntry f : p.fds()) {
             fds.add(f instanceof InheritedFd i ? new InheritedFd(i.fd(), i.fdFlags(), inner(i.ownerPid()), i.ownerFd()) : f);
         }
+        List<PosixTimerEntry> timers = new ArrayList<>();
+        for (PosixTimerEntry t : p.posixTimers()) {
+            timers.add(t.targetTid() == 0 ? t : new PosixTimerEntry(t.id(), t.clockId(), t.notification(), t.signal(),
+                    t.sigevValue(), inner(t.targetTid()), t.valueNanos(), t.intervalNanos()));
+        }
         return new ProcessEntry(inner(p.pid()), inner.getOrDefault(p.ppid(), 0), gs[0], gs[1], p.comm(), p.identity(),
                 p.mm(), p.vmas(), threads, fds, p.sigactions(), p.sharedPending(), p.itimers(), p.memoryBlob(),
-                p.zombie(), p.exitStatus());
+                p.zombie(), p.exitStatus(), timers);
     }
 }

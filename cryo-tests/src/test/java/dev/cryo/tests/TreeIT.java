@@ -65,13 +65,13 @@ class TreeIT extends CheckpointRestoreContract {
     /** A child holding what Cryo cannot save: refused naming the child, and the whole tree runs on untraced. */
     @Test
     void aChildHoldingUnsupportedStateIsRefusedAndTheTreeRunsOn() {
-        String timer = Repo.workload("unsupported_state01") + " timer";
-        Workload root = Workload.start(tmp.resolve("refused.log"), List.of("/bin/bash", "-c", timer + " & wait"));
+        String seccomp = Repo.workload("unsupported_state01") + " seccomp";
+        Workload root = Workload.start(tmp.resolve("refused.log"), List.of("/bin/bash", "-c", seccomp + " & wait"));
         try {
             Workload.await(() -> Proc.writingTo(root.log()).size() == 2 && root.lastTick() >= 3, Duration.ofSeconds(30),
                     "the child to tick");
             long child = Proc.writingTo(root.log()).stream().filter(p -> p != root.pid()).findFirst().orElseThrow();
-            String line = assertOperationalError(cli.run("checkpoint", Long.toString(root.pid())), "POSIX timer");
+            String line = assertOperationalError(cli.run("checkpoint", Long.toString(root.pid())), "seccomp");
             assertTrue(line.contains("pid " + child), "the error names the child " + child + ": " + line);
             for (long p : List.of(root.pid(), child)) {
                 for (Proc.TaskStatus t : Proc.tasks(p)) {
