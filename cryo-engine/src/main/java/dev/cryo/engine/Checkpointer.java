@@ -5,7 +5,6 @@ import dev.cryo.engine.freeze.FrozenProcess;
 import dev.cryo.engine.freeze.ProcessFreezer;
 import dev.cryo.engine.freeze.Tracer;
 import dev.cryo.engine.identity.IdentityHandler;
-import dev.cryo.engine.inject.Vdso;
 import dev.cryo.engine.memory.MemoryHandler;
 import dev.cryo.engine.mm.MmHandler;
 import dev.cryo.engine.signals.SignalHandler;
@@ -89,13 +88,14 @@ public final class Checkpointer {
             Faults.check("seize");
             frozen = freezer.freeze();
             clock.lap("freeze");
+            Faults.point();
             UnsupportedState.refuse(pid);
             long frozenAt = System.nanoTime();
-            masks = threads.blockSignals(frozen.tids());
+            masks = threads.masks(frozen.tids());
             List<MapsEntry> maps = MapsParser.read(pid);
-            session = new DumpSession(frozen, maps, Vdso.syscallInstruction(pid, maps), writer);
+            session = new DumpSession(frozen, maps, masks, writer);
             Faults.check("inject");
-            session.mapScratch();
+            session.prepare();
             clock.lap("prepare");
             List<ThreadEntry> threadEntries = threads.dump(session, masks);
             SignalHandler signals = new SignalHandler();
@@ -114,6 +114,7 @@ public final class Checkpointer {
             memory = new MemoryHandler().capture(session, prepared);
             prepared = null; // owned by memory now
             clock.lap("memory");
+            Faults.point();
             long freezeMillis = (System.nanoTime() - frozenAt) / 1_000_000;
             if (options.leaveRunning()) {
                 // everything is copied out: let the application go while we hash, compress and write
@@ -121,6 +122,7 @@ public final class Checkpointer {
                 freezer.thaw(frozen);
                 masks = null;
                 frozen = null;
+                Faults.point();
             }
             String memoryBlob = "mem/" + pid;
             progress.update("writing", 0, memory.bytes());
@@ -138,6 +140,7 @@ public final class Checkpointer {
                     HostFacts.hostname(), HostFacts.kernelRelease(), HostFacts.cpu(threadEntries.getFirst().xstate()),
                     pid, List.of(process));
             Faults.check("commit");
+            Faults.point();
             Map<String, String> labels = new LinkedHashMap<>();
             if (options.name() != null) labels.put("name", options.name());
             labels.put("pid", Integer.toString(pid));
@@ -147,6 +150,7 @@ public final class Checkpointer {
             labels.put("comm", process.comm());
             CheckpointInfo info = writer.commit(ImageCodec.encode(checkpoint), labels);
             committed = true;
+            Faults.point();
             clock.lap("commit");
             clock.print();
             if (!options.leaveRunning()) {

@@ -1,6 +1,7 @@
 package dev.cryo.engine.freeze;
 
 import dev.cryo.engine.EngineException;
+import dev.cryo.engine.Faults;
 import dev.cryo.linux.errno.ErrnoException;
 import dev.cryo.linux.errno.NoSuchProcessException;
 import dev.cryo.linux.ptrace.Ptrace;
@@ -52,6 +53,7 @@ public final class ProcessFreezer {
                     throw e;
                 }
                 seized.add(tid);
+                Faults.point();
                 Ptrace.interrupt(tid);
                 added = true;
             }
@@ -59,6 +61,7 @@ public final class ProcessFreezer {
                 if (!regs.containsKey(tid)) {
                     awaitInterruptStop(tid);
                     regs.put(tid, Ptrace.getRegs(tid));
+                    Faults.point();
                 }
             }
             if (!added && round > 0) break;
@@ -93,7 +96,9 @@ public final class ProcessFreezer {
             try {
                 UserRegs r = frozen == null ? null : frozen.registers().get(tid);
                 if (r != null) Ptrace.setRegs(tid, r);
+                Faults.point();
                 Ptrace.detach(tid, 0);
+                Faults.point();
             } catch (IOException ignored) {
                 // the thread is gone: nothing to resume
             }
