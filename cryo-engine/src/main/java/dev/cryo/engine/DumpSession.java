@@ -87,6 +87,12 @@ public final class DumpSession {
 
     public static final int SCRATCH_SIZE = ThreadInjection.RESULTS_SIZE;
 
+    /** Address of the thread's {@code stack_t} (its alternate signal stack), read when its injection began. */
+    public long altstack() {
+        if (active == null) throw new IllegalStateException("no thread is being injected into");
+        return active.altstack();
+    }
+
     /** Places the injection code; every thread stays as it was until {@link #injector} is asked for. */
     void prepare() throws IOException {
         trampoline = Trampoline.install(pid(), maps);

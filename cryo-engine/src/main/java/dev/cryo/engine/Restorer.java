@@ -78,6 +78,7 @@ public final class Restorer {
             clock.lap("load");
             List<String> warnings = new java.util.ArrayList<>();
             Stub stub = launchStub(process, options, warnings);
+            Faults.point();
             clock.lap("stub");
             try (Tracer tracer = new Tracer("restore-" + process.pid())) {
                 session = new RestoreSession(process, stub.pid(), pages, options, ghosts.paths());
@@ -132,7 +133,9 @@ public final class Restorer {
     private void shape(Stub stub, RestoreSession s, GhostFileRestorer ghosts) throws Exception {
         int pid = stub.pid();
         stub.awaitStopped();
+        // from here on the stub dies with cryo, whenever that happens (EXITKILL, inherited by the threads it clones)
         Ptrace.seize(pid, Ptrace.O_TRACESYSGOOD | Ptrace.O_TRACEEXEC | Ptrace.O_TRACECLONE | Ptrace.O_EXITKILL);
+        Faults.point();
         Signals.kill(pid, Signals.SIGCONT);
         holdAtExec(pid);
         Ptrace.setSigmask(pid, -1L); // no signal handler may run while the process is half made
@@ -153,18 +156,23 @@ public final class Restorer {
 
         progress.update("memory", 0, -1);
         new MemoryHandler().restore(s, MapsParser.read(pid), temp);
+        Faults.point();
         new MmHandler().restore(s);
         IdentityHandler identity = new IdentityHandler();
         identity.restore(s);
+        Faults.point();
         new FdTableHandler().restore(s);
+        Faults.point();
         SignalHandler signals = new SignalHandler();
         signals.restoreActions(s);
         ThreadHandler threads = new ThreadHandler();
         threads.createThreads(s);
+        Faults.point();
         threads.restoreState(s);
         signals.restorePending(s);
         identity.restoreCredentials(s);
         signals.restoreItimers(s);
+        Faults.point();
         ghosts.unlinkAll(); // every descriptor and mapping holds them now: deleted again, as they were
         threads.finish(s);
     }

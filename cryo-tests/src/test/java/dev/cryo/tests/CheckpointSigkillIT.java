@@ -143,6 +143,76 @@ class CheckpointSigkillIT {
         workload.assertPidUnchanged();
     }
 
+    /**
+     * The restore side: a restore killed at any moment never leaves a half-made process running. From the
+     * moment cryo seizes the stub it has PTRACE_O_EXITKILL (and so do the threads it clones): it dies with
+     * cryo, the whole process, until the last thread is let go. Before that it has run nothing of the
+     * program: it waits stopped, and the next restore ends it. The image stays restorable.
+     */
+    @org.junit.jupiter.api.Test
+    void aKilledRestoreLeavesNothingHalfMade() {
+        long seed = Long.getLong("cryo.test.seed", System.nanoTime());
+        System.out.println(getClass().getSimpleName() + " restore: seed " + seed + " (-Dcryo.test.seed to replay)");
+        Random random = new Random(seed);
+        workload = Workload.start(tmp.resolve("workload.log"), List.of(Repo.workload("signals01").toString()));
+        workload.waitForTick(3, WAIT);
+        long pid = workload.pid();
+        Cli cli = new Cli(tmp.resolve("store"), tmp);
+        String id = cli.checkpoint(pid);
+        workload.waitUntilGone(WAIT);
+
+        long t0 = System.nanoTime();
+        CliResult whole = cli.run(Map.of("CRYO_TIMINGS", "1"), "restore", "--detach", id);
+        long millis = (System.nanoTime() - t0) / 1_000_000;
+        assertEquals(0, whole.exitCode(), () -> "a restore without kill works: " + whole);
+        assertEquals(Long.toString(pid), whole.lastLine(), "restored with its PID");
+        Matcher m = POINTS.matcher(whole.stderr());
+        assertTrue(m.find(), () -> "CRYO_TIMINGS reports the crash points: " + whole);
+        int points = Integer.parseInt(m.group(1));
+        workload.waitForTicksAfter(workload.mark(), 2, WAIT);
+        endRestored();
+
+        int killed = 0;
+        for (int i = 0; i < points + AT_RANDOM; i++) {
+            boolean atPoint = i < points;
+            long delay = atPoint ? 0 : random.nextLong(millis + 1);
+            int mark = workload.mark();
+            Cli.Started started = cli.start(atPoint ? Map.of("CRYO_FAULT_KILL_AT", Integer.toString(i)) : Map.of(),
+                    "restore", "--detach", id);
+            if (!atPoint) {
+                sleepMillis(delay); // a random moment to kill at, not a wait for anything
+                started.process().destroyForcibly();
+            }
+            CliResult r = started.await(WAIT);
+            String what = atPoint ? "cryo killed at restore crash point " + i + " of " + points
+                    : "cryo killed " + delay + " ms into a restore";
+            if (r.exitCode() != 0) killed++;
+            // dead with its tracer, or a stub stopped before it ran anything, or (killed after the end) whole
+            Workload.await(() -> Proc.gone(pid) || Proc.state(pid).orElse("").matches("[TZ].*")
+                    || workload.ticksAfter(mark).size() >= 2, WAIT, what + ": pid " + pid + " dead, stopped or whole");
+            if (workload.ticksAfter(mark).size() >= 2) {
+                workload.assertRunningUntraced(); // a whole process, running its checks
+                workload.assertNoFail();
+                endRestored();
+            } else {
+                Workload.await(() -> Proc.writingTo(workload.log()).isEmpty(), WAIT, what + ": no half-made process runs");
+            }
+        }
+        System.out.println(getClass().getSimpleName() + " restore: " + points + " crash points, " + millis + " ms, "
+                + killed + " of " + (points + AT_RANDOM) + " kills landed before cryo finished");
+
+        int last = workload.mark();
+        assertEquals(pid, cli.restoreDetached(id), "the image is restored with its PID, a leftover stub ended");
+        workload.waitForTicksAfter(last, 3, WAIT);
+        workload.assertNoFail();
+    }
+
+    /** Kills the restored workload and waits until its PID is free for the next restore. */
+    private void endRestored() {
+        workload.stop();
+        workload.waitUntilGone(WAIT);
+    }
+
     private static String[] args(boolean leaveRunning, long pid) {
         return leaveRunning ? new String[] {"checkpoint", "--leave-running", Long.toString(pid)}
                 : new String[] {"checkpoint", Long.toString(pid)};

@@ -121,6 +121,11 @@ public final class ThreadInjection {
         return results;
     }
 
+    /** Address of the thread's {@code stack_t} as sigaltstack reported it (in the recovery frame). */
+    public long altstack() {
+        return frame + UC_STACK;
+    }
+
     /** Gives the thread its signal mask, registers and stack bytes back; it stays in its ptrace stop. */
     public void close() throws IOException {
         if (!open) return;

@@ -1,6 +1,7 @@
 package dev.cryo.engine.threads;
 
 import dev.cryo.engine.DumpSession;
+import dev.cryo.engine.Faults;
 import dev.cryo.engine.RestoreSession;
 import dev.cryo.engine.inject.SyscallInjector;
 import dev.cryo.engine.inject.SyscallRestart;
@@ -42,8 +43,7 @@ public final class ThreadHandler {
             SyscallInjector inj = s.injector(tid);
             inj.call("prctl(PR_GET_TID_ADDRESS)", SysNr.PRCTL, PR_GET_TID_ADDRESS, s.scratch(), 0);
             long ctid = s.memory().readLong(s.scratch());
-            inj.call("sigaltstack", SysNr.SIGALTSTACK, 0, s.scratch() + 64, 0);
-            ByteBuffer ss = ByteBuffer.wrap(s.memory().read(s.scratch() + 64, 24)).order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer ss = ByteBuffer.wrap(s.memory().read(s.altstack(), 24)).order(ByteOrder.LITTLE_ENDIAN);
             long ssSp = ss.getLong(0), ssSize = ss.getLong(16);
             int ssFlags = ss.getInt(8);
             long[] robust = TaskAttributes.robustList(tid);
@@ -160,7 +160,12 @@ public final class ThreadHandler {
             Ptrace.setRegs(s.outer(t.tid()), new UserRegs(t.regs()));
             Ptrace.setSigmask(s.outer(t.tid()), t.sigmask());
         }
-        for (ThreadEntry t : s.image().threads()) Ptrace.detach(s.outer(t.tid()), 0);
+        Faults.point();
+        // until the last detach a cryo that dies takes the whole process with it (EXITKILL: SIGKILL is process-wide)
+        for (ThreadEntry t : s.image().threads()) {
+            Ptrace.detach(s.outer(t.tid()), 0);
+            Faults.point();
+        }
     }
 
     private static byte[] le(int size, java.util.function.Consumer<ByteBuffer> fill) {
