@@ -224,15 +224,13 @@ class CheckpointSigkillIT {
                 && !t.state().startsWith("T") && !t.state().startsWith("t")), WAIT, "pid " + pid + " untraced and running, " + what);
         workload.assertRunningUntraced();
         // a thread may be inside a handler (its mask widened for a moment): the masks must come back
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        Snapshot now = Snapshot.of(pid);
-        while (!now.equals(before) && System.nanoTime() < deadline) {
-            sleepMillis(20);
-            now = Snapshot.of(pid);
-        }
-        if (!now.equals(before)) {
-            fail(what + ": pid " + pid + " is not as before.\nsignal masks before " + before.sigBlk() + "\n              now " + now.sigBlk()
-                    + "\nmappings gone " + difference(before.maps(), now.maps()) + "\nmappings new " + difference(now.maps(), before.maps()));
+        try {
+            Workload.await(() -> Snapshot.of(pid).equals(before), WAIT, "pid " + pid + " as before, " + what);
+        } catch (AssertionError e) {
+            Snapshot now = Snapshot.of(pid);
+            fail(what + ": pid " + pid + " is not as before.\nsignal masks before " + before.sigBlk() + "\n              now "
+                    + now.sigBlk() + "\nmappings gone " + difference(before.maps(), now.maps()) + "\nmappings new "
+                    + difference(now.maps(), before.maps()), e);
         }
         int mark = workload.mark();
         workload.waitForTicksAfter(mark, 2, WAIT);
@@ -246,11 +244,6 @@ class CheckpointSigkillIT {
     }
 
     private static void sleepMillis(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        Workload.sleep(Duration.ofMillis(ms));
     }
 }

@@ -1,8 +1,8 @@
 package dev.cryo.engine.inject;
 
-import dev.cryo.linux.mem.ProcMem;
 import dev.cryo.linux.mem.RemoteMemory;
 import dev.cryo.linux.proc.MapsEntry;
+import dev.cryo.linux.ptrace.Ptrace;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -19,9 +19,9 @@ import java.util.List;
  *
  * <p>The code sits in the zero padding between the end of the vdso's ELF image and the end of its mapping:
  * bytes that no code ever jumps to, so nothing else can run it, and no mapping has to be created in the
- * process (an mmap'd scratch page could not be unmapped by a thread left on its own). Writing there goes
- * through /proc/PID/mem, as a debugger's breakpoint does: the page becomes the process's private copy
- * (4 KiB), which the kernel treats like the shared one; the padding is zeroed again afterwards.
+ * process (an mmap'd scratch page could not be unmapped by a thread left on its own). It is written with
+ * PTRACE_POKEDATA, as a debugger sets a breakpoint: the page becomes the process's private copy (4 KiB),
+ * which the kernel treats like the shared one; the padding is zeroed again afterwards.
  */
 public final class Trampoline {
     private static final byte[] CODE = {0x0f, 0x05, (byte) 0xb8, 0x0f, 0x00, 0x00, 0x00, 0x0f, 0x05};
@@ -35,7 +35,7 @@ public final class Trampoline {
         this.address = address;
     }
 
-    /** Writes the code into the vdso padding of {@code pid}, whose threads must all be stopped. */
+    /** Writes the code into the vdso padding of {@code pid}, whose threads must all be traced and stopped. */
     public static Trampoline install(int pid, List<MapsEntry> maps) throws IOException {
         MapsEntry vdso = maps.stream().filter(m -> m.path().equals("[vdso]")).findFirst()
                 .orElseThrow(() -> new IOException("pid " + pid + ": it has no vdso (needed to run injected calls)"));
@@ -65,9 +65,8 @@ public final class Trampoline {
     }
 
     private static void write(int pid, long at, byte[] bytes) throws IOException {
-        try (ProcMem mem = new ProcMem(pid, true)) {
-            mem.write(at, ByteBuffer.wrap(bytes));
-        }
+        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < bytes.length; i += 8) Ptrace.pokeData(pid, at + i, b.getLong(i));
     }
 
     /** Where the vdso's ELF file ends: past its section headers and every segment's file contents. */
