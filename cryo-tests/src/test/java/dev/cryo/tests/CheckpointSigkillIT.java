@@ -113,16 +113,22 @@ class CheckpointSigkillIT {
             boolean leaveRunning = i % 2 == 0, widened = i % 4 < 2;
             long span = millis + (widened ? points * Long.parseLong(WIDEN_US) / 1000 : 0);
             long delay = random.nextLong(span + 1);
+            List<String> stored = checkpoints(cli);
             Cli.Started started = cli.start(widened ? Map.of("CRYO_FAULT_DELAY_US", WIDEN_US) : Map.of(), args(leaveRunning, pid));
             sleepMillis(delay); // a random moment to kill at, not a wait for anything
             started.process().destroyForcibly();
             CliResult r = started.await(WAIT);
             String what = "cryo killed " + delay + " ms after its start" + (widened ? " (injection widened)" : "")
                     + (leaveRunning ? " (--leave-running)" : "");
-            if (r.exitCode() == 0 && !leaveRunning) {
-                // it finished first and killed the application: bring it back, and go on with the restored one
+            if (!leaveRunning && (r.exitCode() == 0 || !workload.alive())) {
+                // it committed and killed the application (and was killed itself, or finished, after that):
+                // the checkpoint must be there; bring the application back and go on with the restored one
+                List<String> added = checkpoints(cli);
+                added.removeAll(stored);
+                assertEquals(1, added.size(), () -> what + ": the application was killed, so its checkpoint is committed: "
+                        + r + "\n" + workload.tail());
                 workload.waitUntilGone(WAIT);
-                assertEquals(pid, cli.restoreDetached(r.lastLine()), "restored with its PID");
+                assertEquals(pid, cli.restoreDetached(added.getFirst()), "restored with its PID");
                 workload.waitForTicksAfter(workload.mark(), 2, WAIT);
                 before = Snapshot.of(pid);
                 continue;
@@ -213,6 +219,12 @@ class CheckpointSigkillIT {
         workload.waitUntilGone(WAIT);
     }
 
+    /** Ids of the checkpoints in the store, oldest first. */
+    private static List<String> checkpoints(Cli cli) {
+        return new ArrayList<>(cli.ok("ls").stdout().lines().skip(1).map(l -> l.split("\\s+")[0])
+                .filter(id -> !id.isBlank()).toList());
+    }
+
     private static String[] args(boolean leaveRunning, long pid) {
         return leaveRunning ? new String[] {"checkpoint", "--leave-running", Long.toString(pid)}
                 : new String[] {"checkpoint", Long.toString(pid)};
@@ -220,7 +232,7 @@ class CheckpointSigkillIT {
 
     private void assertRunsOnAsBefore(Snapshot before, String what) {
         long pid = workload.pid();
-        Workload.await(() -> Proc.tasks(pid).stream().allMatch(t -> t.tracerPid() == 0
+        Workload.await(() -> !Proc.tasks(pid).isEmpty() && Proc.tasks(pid).stream().allMatch(t -> t.tracerPid() == 0
                 && !t.state().startsWith("T") && !t.state().startsWith("t")), WAIT, "pid " + pid + " untraced and running, " + what);
         workload.assertRunningUntraced();
         // a thread may be inside a handler (its mask widened for a moment): the masks must come back

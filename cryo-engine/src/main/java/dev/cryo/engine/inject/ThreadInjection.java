@@ -32,7 +32,7 @@ import java.nio.ByteOrder;
  */
 public final class ThreadInjection {
     /** Room for injected calls' results, below the red zone. */
-    public static final int RESULTS_SIZE = 512;
+    public static final int RESULTS_SIZE = 8192;
     private static final int RED_ZONE = 128;
     // struct rt_sigframe (x86_64): pretcode, then struct ucontext; the xsave area follows, 64-byte aligned
     private static final int UC_FLAGS = 8, UC_STACK = 24, SIGCONTEXT = 48, UC_SIGMASK = 304, FPSTATE = 320;
