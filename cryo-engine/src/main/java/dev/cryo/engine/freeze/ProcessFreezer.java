@@ -25,6 +25,11 @@ import java.util.Map;
  * read again until it is stable. Runs on the process's {@link Tracer} thread.
  */
 public final class ProcessFreezer {
+    /**
+     * TRACESYSGOOD also keeps a thread that a dying cryo leaves in a syscall stop alive: on resuming, the
+     * kernel sends the thread the stop's code as a signal (ptrace_report_syscall), SIGTRAP without this
+     * option, SIGTRAP|0x80 with it, which is no valid signal and is dropped.
+     */
     private static final long OPTIONS = Ptrace.O_TRACESYSGOOD | Ptrace.O_TRACECLONE;
 
     private final int pid;

@@ -44,11 +44,13 @@ public final class Trampoline {
         if (imageEnd(image) > image.length - SLOT) {
             throw new IOException("pid " + pid + ": its vdso has no padding after its ELF image for the injection code");
         }
-        byte[] slot = Arrays.copyOfRange(image, image.length - SLOT, image.length);
         byte[] code = Arrays.copyOf(CODE, SLOT);
-        // zeros, or our code left by a cryo that died before it could clean up
-        if (!Arrays.equals(slot, new byte[SLOT]) && !Arrays.equals(slot, code)) {
-            throw new IOException("pid " + pid + ": the padding at the end of its vdso is not empty");
+        // each word zero, or ours: left by a cryo that died before (or while) it cleaned up
+        for (int w = 0; w < SLOT; w += 8) {
+            byte[] word = Arrays.copyOfRange(image, image.length - SLOT + w, image.length - SLOT + w + 8);
+            if (!Arrays.equals(word, new byte[8]) && !Arrays.equals(word, Arrays.copyOfRange(code, w, w + 8))) {
+                throw new IOException("pid " + pid + ": the padding at the end of its vdso is not empty");
+            }
         }
         write(pid, at, code);
         return new Trampoline(pid, at);
