@@ -6,7 +6,6 @@ import dev.cryo.engine.freeze.Tracer;
 import dev.cryo.engine.freeze.TreeFreezer;
 import dev.cryo.engine.group.RunningGroup;
 import dev.cryo.engine.identity.IdentityHandler;
-import dev.cryo.engine.inject.Vdso;
 import dev.cryo.engine.memory.MemoryHandler;
 import dev.cryo.engine.mm.MmHandler;
 import dev.cryo.engine.signals.SignalHandler;
@@ -132,6 +131,7 @@ public final class Checkpointer {
             TreeFreezer.FrozenTree tree = freezer.freeze();
             for (FrozenProcess p : tree.processes()) dumping.add(new Dumping(p));
             clock.lap("freeze");
+            Faults.point();
             long frozenAt = System.nanoTime();
             List<Integer> pids = tree.processes().stream().map(FrozenProcess::pid).toList();
             for (int p : pids) UnsupportedState.refuse(p, reference);
@@ -140,17 +140,19 @@ public final class Checkpointer {
             TreeFiles files = TreeFiles.read(pids);
             GhostFiles ghosts = new GhostFiles(writer);
             for (Dumping d : dumping) {
-                d.masks = threads.blockSignals(d.frozen.tids());
+                d.masks = threads.masks(d.frozen.tids());
             }
             for (Dumping d : dumping) {
                 // owned by the capture now
                 dumpProcess(d, writer, ghosts, files, threads, prepared.remove(d.frozen.pid()), clock);
             }
+            Faults.point();
             long freezeMillis = (System.nanoTime() - frozenAt) / 1_000_000;
             if (options.leaveRunning()) {
                 // everything is copied out: let the application go while we hash, compress and write
                 thawAll(freezer, dumping, threads);
                 frozenNow = false;
+                Faults.point();
             }
             long memoryBytes = 0;
             for (Dumping d : dumping) memoryBytes += d.memory.bytes();
@@ -179,6 +181,7 @@ public final class Checkpointer {
                     HostFacts.hostname(), HostFacts.kernelRelease(), HostFacts.cpu(root.threads().getFirst().xstate()),
                     rootPid, processes);
             Faults.check("commit");
+            Faults.point();
             Map<String, String> labels = new LinkedHashMap<>();
             if (options.name() != null) labels.put("name", options.name());
             if (group != null) labels.put("group", "1");
@@ -189,6 +192,7 @@ public final class Checkpointer {
             labels.put("comm", root.comm());
             CheckpointInfo info = writer.commit(ImageCodec.encode(checkpoint), labels);
             committed = true;
+            Faults.point();
             clock.lap("commit");
             clock.print();
             if (!options.leaveRunning()) {
@@ -243,10 +247,10 @@ public final class Checkpointer {
         int pid = d.frozen.pid();
         ProcStat stat = StatParser.read(pid);
         List<MapsEntry> maps = MapsParser.read(pid);
-        DumpSession session = new DumpSession(d.frozen, maps, Vdso.syscallInstruction(pid, maps), writer, ghosts, files);
+        DumpSession session = new DumpSession(d.frozen, maps, d.masks, writer, ghosts, files);
         d.session = session;
         Faults.check("inject");
-        session.mapScratch();
+        session.prepare();
         clock.lap("prepare " + pid);
         List<ThreadEntry> threadEntries = threads.dump(session, d.masks);
         SignalHandler signals = new SignalHandler();

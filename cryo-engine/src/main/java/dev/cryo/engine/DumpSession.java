@@ -2,38 +2,40 @@ package dev.cryo.engine;
 
 import dev.cryo.engine.freeze.FrozenProcess;
 import dev.cryo.engine.inject.SyscallInjector;
+import dev.cryo.engine.inject.ThreadInjection;
+import dev.cryo.engine.inject.Trampoline;
 import dev.cryo.linux.mem.RemoteMemory;
 import dev.cryo.linux.proc.MapsEntry;
 import dev.cryo.store.CheckpointWriter;
 
 import java.io.IOException;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
- * What the handlers share while one frozen process is dumped: its threads, its memory, a scratch area
- * mapped inside it for the results of injected calls, and the checkpoint being written.
+ * What the handlers share while one frozen process is dumped: its threads, its memory, the thread being
+ * injected into (one at a time, see {@link ThreadInjection}: every other thread sits in its ptrace stop
+ * exactly as it was frozen), and the checkpoint being written.
  */
 public final class DumpSession {
     private final FrozenProcess process;
     private final List<MapsEntry> maps;
+    private final long[] masks;
     private final RemoteMemory memory;
     private final CheckpointWriter writer;
-    private final long syscallInstruction;
-    private final Map<Integer, SyscallInjector> injectors = new LinkedHashMap<>();
     private final GhostFiles ghosts;
-    private long scratch;
+    private Trampoline trampoline;
+    private ThreadInjection active;
 
     private final TreeFiles tree;
 
-    DumpSession(FrozenProcess process, List<MapsEntry> maps, long syscallInstruction, CheckpointWriter writer,
+    /** @param masks each thread's signal mask as frozen, in the order of {@code process.tids()} */
+    DumpSession(FrozenProcess process, List<MapsEntry> maps, long[] masks, CheckpointWriter writer,
                 GhostFiles ghosts, TreeFiles tree) {
         this.process = process;
         this.maps = maps;
+        this.masks = masks;
         this.memory = new RemoteMemory(process.pid());
         this.writer = writer;
-        this.syscallInstruction = syscallInstruction;
         this.ghosts = ghosts;
         this.tree = tree;
     }
@@ -56,7 +58,7 @@ public final class DumpSession {
         return process;
     }
 
-    /** The memory areas as they were before any injection (the scratch area is not among them). */
+    /** The memory areas as they were before any injection. */
     public List<MapsEntry> maps() {
         return maps;
     }
@@ -69,30 +71,58 @@ public final class DumpSession {
         return writer;
     }
 
-    /** An injector for a thread, starting from the registers it was frozen with. */
-    public SyscallInjector injector(int tid) {
-        return injectors.computeIfAbsent(tid, t -> new SyscallInjector(t, process.registers().get(t),
-                syscallInstruction, SyscallInjector.Mode.SYSCALL_STOPS));
+    /**
+     * An injector for a thread. The thread that was injected into before is given back its registers and
+     * mask first: only one thread at a time is away from the state it was frozen in.
+     */
+    public SyscallInjector injector(int tid) throws IOException {
+        if (active != null && active.tid() == tid) return active.injector();
+        if (trampoline == null) throw new IllegalStateException("injection outside of prepare() .. cleanUp()");
+        closeActive();
+        int i = process.tids().indexOf(tid);
+        if (i < 0) throw new IllegalArgumentException("thread " + tid + " is not one of pid " + pid() + "'s");
+        active = ThreadInjection.open(tid, process.registers().get(tid), masks[i], trampoline, memory);
+        return active.injector();
     }
 
-    /** Address of a {@link #SCRATCH_SIZE} read-write area inside the process, for injected calls' results. */
+    /**
+     * Address of {@link #SCRATCH_SIZE} bytes inside the process where the calls injected into the thread of
+     * the last {@link #injector} may write their results.
+     */
     public long scratch() {
-        return scratch;
+        if (active == null) throw new IllegalStateException("no thread is being injected into");
+        return active.results();
     }
 
-    public static final int SCRATCH_SIZE = 4 * 4096;
+    public static final int SCRATCH_SIZE = ThreadInjection.RESULTS_SIZE;
 
-    void mapScratch() throws IOException {
-        scratch = injector(pid()).call("mmap scratch", dev.cryo.linux.syscall.SysNr.MMAP, 0, SCRATCH_SIZE,
-                3 /* PROT_READ|PROT_WRITE */, 0x22 /* MAP_PRIVATE|MAP_ANONYMOUS */, -1, 0);
+    /** Address of the thread's {@code stack_t} (its alternate signal stack), read when its injection began. */
+    public long altstack() {
+        if (active == null) throw new IllegalStateException("no thread is being injected into");
+        return active.altstack();
     }
 
-    /** Unmaps the scratch area and puts every thread's registers back as they were. */
+    /** Places the injection code; every thread stays as it was until {@link #injector} is asked for. */
+    void prepare() throws IOException {
+        trampoline = Trampoline.install(pid(), maps);
+        Faults.point();
+    }
+
+    /** Puts the last injected thread back as it was and removes the injection code. */
     void cleanUp() throws IOException {
-        if (scratch != 0) {
-            injector(pid()).call("munmap scratch", dev.cryo.linux.syscall.SysNr.MUNMAP, scratch, SCRATCH_SIZE, 0);
-            scratch = 0;
+        closeActive();
+        if (trampoline != null) {
+            trampoline.remove();
+            trampoline = null;
+            Faults.point();
         }
-        for (SyscallInjector i : injectors.values()) i.restoreRegisters();
+    }
+
+    private void closeActive() throws IOException {
+        if (active != null) {
+            ThreadInjection t = active;
+            active = null;
+            t.close();
+        }
     }
 }

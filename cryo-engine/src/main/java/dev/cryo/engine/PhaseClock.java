@@ -22,6 +22,9 @@ final class PhaseClock {
     }
 
     void print() {
-        if (ENABLED) System.err.println("cryo: timings: " + what + ":" + line);
+        if (ENABLED) {
+            System.err.println("cryo: timings: " + what + ":" + line
+                    + (Faults.points() > 0 ? " crash-points=" + Faults.points() : ""));
+        }
     }
 }

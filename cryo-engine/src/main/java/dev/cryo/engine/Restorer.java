@@ -82,6 +82,7 @@ public final class Restorer {
             clock.lap("load");
             List<String> warnings = new ArrayList<>();
             Stub stub = launchStub(image, options, warnings);
+            Faults.point();
             clock.lap("stub");
             List<RestoreSession> sessions = new ArrayList<>();
             try (Tracer tracer = new Tracer("restore-" + image.rootPid())) {
@@ -162,7 +163,9 @@ public final class Restorer {
     /** Holds the stopped stub at its exec and maps the scratch area the injected calls run from. */
     private static void prepare(RestoreSession s) throws Exception {
         int pid = s.outerPid();
+        // from here on the stub dies with cryo, whenever that happens (EXITKILL, inherited by the threads it clones)
         Ptrace.seize(pid, Ptrace.O_TRACESYSGOOD | Ptrace.O_TRACEEXEC | Ptrace.O_TRACECLONE | Ptrace.O_EXITKILL);
+        Faults.point();
         Signals.kill(pid, Signals.SIGCONT);
         holdAtExec(pid);
         Ptrace.setSigmask(pid, -1L); // no signal handler may run while the process is half made
@@ -186,19 +189,24 @@ public final class Restorer {
         long temp = freeRange(s.image().vmas(), stubMaps, MemoryHandler.TEMP_SIZE, s.scratch() + 0x10000000L);
         progress.update("memory", 0, -1);
         new MemoryHandler().restore(s, stubMaps, temp);
+        Faults.point();
         new MmHandler().restore(s);
         IdentityHandler identity = new IdentityHandler();
         identity.restore(s);
+        Faults.point();
         new FdTableHandler().restore(s);
+        Faults.point();
         SignalHandler signals = new SignalHandler();
         signals.restoreActions(s);
         ThreadHandler threads = new ThreadHandler();
         threads.createThreads(s);
+        Faults.point();
         threads.restoreState(s);
         signals.restorePending(s);
         identity.restoreCredentials(s);
         signals.restoreItimers(s);
         new PosixTimerHandler().restore(s); // after the threads: a timer may signal one of them
+        Faults.point();
     }
 
     /**

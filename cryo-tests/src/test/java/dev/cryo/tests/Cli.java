@@ -47,6 +47,47 @@ final class Cli {
     }
 
     CliResult run(Duration timeout, java.util.Map<String, String> env, String... args) {
+        Started started = start(env, args);
+        Process p = started.process();
+        List<String> cmd = started.command();
+        Path out = started.out(), err = started.err();
+        try {
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+                fail(String.join(" ", cmd) + " did not finish within " + timeout + "\n--- stdout:\n"
+                        + Files.readString(out) + "--- stderr:\n" + Files.readString(err));
+            }
+            return new CliResult(cmd, p.exitValue(), Files.readString(out), Files.readString(err));
+        } catch (IOException e) {
+            throw new AssertionError("cannot run " + cmd + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    /** A cryo command started and not waited for (the launcher execs the JVM: its PID is cryo's). */
+    record Started(Process process, List<String> command, Path out, Path err) {
+        /** Waits for it to end; its exit code (137 when it was SIGKILLed) and output. */
+        CliResult await(Duration timeout) {
+            try {
+                if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                    process.destroyForcibly();
+                    fail(String.join(" ", command) + " did not finish within " + timeout);
+                }
+                return new CliResult(command, process.exitValue(), Files.readString(out), Files.readString(err));
+            } catch (IOException e) {
+                throw new AssertionError(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
+            }
+        }
+    }
+
+    /** Starts a command without waiting for it: for tests that kill cryo in the middle of its work. */
+    Started start(java.util.Map<String, String> env, String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Repo.cryo().toString());
         cmd.addAll(List.of(args));
@@ -63,19 +104,9 @@ final class Cli {
         pb.environment().put("CRYO_NO_BUILD", "1");
         pb.environment().putAll(env);
         try {
-            Process p = pb.start();
-            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly();
-                fail(String.join(" ", cmd) + " did not finish within " + timeout + "\n--- stdout:\n"
-                        + Files.readString(out) + "--- stderr:\n" + Files.readString(err));
-            }
-            return new CliResult(cmd, p.exitValue(), Files.readString(out), Files.readString(err));
+            return new Started(pb.start(), cmd, out, err);
         } catch (IOException e) {
             throw new AssertionError("cannot run " + cmd + ": " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
         }
     }
 

@@ -259,7 +259,7 @@ final class Workload implements AutoCloseable {
         }
     }
 
-    private static void sleep(Duration d) {
+    static void sleep(Duration d) {
         try {
             Thread.sleep(d);
         } catch (InterruptedException e) {

@@ -1,6 +1,7 @@
 package dev.cryo.engine.freeze;
 
 import dev.cryo.engine.EngineException;
+import dev.cryo.engine.Faults;
 import dev.cryo.linux.errno.ErrnoException;
 import dev.cryo.linux.errno.NoSuchProcessException;
 import dev.cryo.linux.ptrace.Ptrace;
@@ -26,6 +27,12 @@ import java.util.Set;
  * read again until it is stable. Runs on the process's {@link Tracer} thread.
  */
 public final class ProcessFreezer {
+    /**
+     * TRACESYSGOOD also keeps a thread that a dying cryo leaves in a syscall stop alive: on resuming, the
+     * kernel sends the thread the stop's code as a signal (ptrace_report_syscall), SIGTRAP without this
+     * option, SIGTRAP|0x80 with it, which is no valid signal and is dropped. TRACEFORK: a fork racing the
+     * freeze of a tree is caught.
+     */
     static final long OPTIONS = Ptrace.O_TRACESYSGOOD | Ptrace.O_TRACECLONE | Ptrace.O_TRACEFORK;
 
     private final int pid;
@@ -68,6 +75,7 @@ public final class ProcessFreezer {
                     throw e;
                 }
                 seized.add(tid);
+                Faults.point();
                 Ptrace.interrupt(tid);
                 added = true;
             }
@@ -75,6 +83,7 @@ public final class ProcessFreezer {
                 if (!regs.containsKey(tid)) {
                     awaitInterruptStop(tid);
                     regs.put(tid, Ptrace.getRegs(tid));
+                    Faults.point();
                 }
             }
             if (!added && round > 0) break;
@@ -115,7 +124,9 @@ public final class ProcessFreezer {
             try {
                 UserRegs r = frozen == null ? null : frozen.registers().get(tid);
                 if (r != null) Ptrace.setRegs(tid, r);
+                Faults.point();
                 Ptrace.detach(tid, 0);
+                Faults.point();
             } catch (IOException ignored) {
                 // the thread is gone: nothing to resume
             }

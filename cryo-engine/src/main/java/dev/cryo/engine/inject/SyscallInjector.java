@@ -32,6 +32,7 @@ public final class SyscallInjector {
     private long instruction;
     private Mode mode;
     private CloneListener cloneListener = tid -> { };
+    private Runnable step = () -> { };
 
     /**
      * @param template    registers to start each call from (the thread's own, saved; only rip, rax,
@@ -60,13 +61,32 @@ public final class SyscallInjector {
         this.cloneListener = listener;
     }
 
+    /**
+     * Called between the steps of every call (registers set, entry stop, exit stop): the fault-injection
+     * hooks that prove a dump survives cryo dying at any of them.
+     */
+    public void onStep(Runnable step) {
+        this.step = step;
+    }
+
     /** Performs the call and returns the raw result (negative errno on failure). */
     public long raw(long nr, long a1, long a2, long a3, long a4, long a5, long a6) throws IOException {
+        prepare(nr, a1, a2, a3, a4, a5, a6);
+        step.run();
+        return complete(nr);
+    }
+
+    /** First half of {@link #raw}: loads the call into the stopped thread's registers, without running it. */
+    public void prepare(long nr, long a1, long a2, long a3, long a4, long a5, long a6) throws IOException {
         UserRegs r = template.copy()
                 .set(UserRegs.RIP, instruction).set(UserRegs.RAX, nr).set(UserRegs.ORIG_RAX, -1)
                 .set(UserRegs.RDI, a1).set(UserRegs.RSI, a2).set(UserRegs.RDX, a3)
                 .set(UserRegs.R10, a4).set(UserRegs.R8, a5).set(UserRegs.R9, a6);
         Ptrace.setRegs(tid, r);
+    }
+
+    /** Second half of {@link #raw}: runs the call loaded by {@link #prepare} and returns its raw result. */
+    public long complete(long nr) throws IOException {
         if (mode == Mode.INT3) {
             Ptrace.cont(tid, 0);
             WaitStatus st = awaitStop();
@@ -74,12 +94,13 @@ public final class SyscallInjector {
                 throw new InjectionException(tid, nr, "unexpected " + st);
             }
         } else {
-            for (int step = 0; step < 2; step++) {
+            for (int stop = 0; stop < 2; stop++) {
                 Ptrace.syscall(tid, 0);
                 WaitStatus st = awaitStop();
                 if (st.stopSignal() != (SIGTRAP | 0x80)) {
                     throw new InjectionException(tid, nr, "unexpected " + st);
                 }
+                step.run();
             }
         }
         return Ptrace.getRegs(tid).rax();

@@ -3,6 +3,7 @@ package dev.cryo.engine.restore;
 import dev.cryo.engine.EngineException;
 import dev.cryo.linux.proc.ProcStat;
 import dev.cryo.linux.proc.StatParser;
+import dev.cryo.linux.proc.StatusParser;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -58,6 +59,7 @@ public final class Stub {
                               Path cgroupProcs) throws EngineException, IOException, InterruptedException {
         int rootPid = Integer.parseInt(spec.getFirst().substring(0, spec.getFirst().indexOf(':')));
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PID_WAIT_MILLIS);
+        boolean seenLeftover = false;
         for (;;) {
             List<String> cmd = new ArrayList<>(List.of(helperBinary.toString(), "stub"));
             if (newNamespace) cmd.add("--newns");
@@ -76,6 +78,12 @@ public final class Stub {
             String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             if (code != PID_IN_USE) throw new IOException("cryo-helper stub failed (exit " + code + "): " + err);
             String holder = holder(rootPid);
+            if (holder != null && leftoverStub(helperBinary, rootPid)) {
+                // ended (or soon ended, once old enough): wait for it as for a zombie
+                if (!seenLeftover) deadline += TimeUnit.MILLISECONDS.toNanos(LEFTOVER_AGE_MILLIS);
+                seenLeftover = true;
+                holder = null;
+            }
             if (holder != null || System.nanoTime() > deadline) {
                 throw new PidInUseException(rootPid, holder);
             }
@@ -112,6 +120,34 @@ public final class Stub {
             return st.isDead() ? null : "pid " + pid + " is " + st.comm();
         } catch (IOException gone) {
             return null;
+        }
+    }
+
+    /** Stubs younger than this may be about to be seized by a restore that is running. */
+    private static final long LEFTOVER_AGE_MILLIS = 3_000;
+    /** /proc's clock ticks (USER_HZ): 100 on every Linux ABI. */
+    private static final long USER_HZ = 100;
+
+    /**
+     * True if {@code pid} is a stub left behind by a restore whose cryo died before it seized it (after that,
+     * the stub has PTRACE_O_EXITKILL and dies with its tracer); it is ended once it is old enough. Such a stub
+     * has stopped itself before running anything of the checkpointed program, nobody traces it, and it would
+     * hold the PID forever. Recognised by all of that: stopped, untraced, cryo-helper's own binary run as a
+     * stub; and ended only when older than any live restore's stub can be before it is seized.
+     */
+    private static boolean leftoverStub(Path helperBinary, int pid) {
+        try {
+            ProcStat st = StatParser.read(pid);
+            if (st.state() != 'T' || StatusParser.read(pid).tracerPid() != 0) return false;
+            if (!Files.isSameFile(Path.of("/proc/" + pid + "/exe"), helperBinary)) return false;
+            if (!Files.readString(Path.of("/proc/" + pid + "/cmdline")).contains("\0stub\0")) return false;
+            double uptime = Double.parseDouble(Files.readString(Path.of("/proc/uptime")).split(" ")[0]);
+            if (uptime * 1000 - st.starttime() * 1000 / USER_HZ >= LEFTOVER_AGE_MILLIS) {
+                dev.cryo.linux.process.Signals.kill(pid, dev.cryo.linux.process.Signals.SIGKILL);
+            }
+            return true;
+        } catch (IOException | RuntimeException gone) {
+            return false;
         }
     }
 

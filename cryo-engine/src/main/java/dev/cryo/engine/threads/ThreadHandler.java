@@ -1,10 +1,11 @@
 package dev.cryo.engine.threads;
 
 import dev.cryo.engine.DumpSession;
+import dev.cryo.engine.Faults;
 import dev.cryo.engine.RestoreSession;
 import dev.cryo.engine.inject.SyscallInjector;
+import dev.cryo.engine.inject.SyscallRestart;
 import dev.cryo.image.task.ThreadEntry;
-import dev.cryo.linux.errno.Errno;
 import dev.cryo.linux.errno.ErrnoException;
 import dev.cryo.linux.process.TaskAttributes;
 import dev.cryo.linux.ptrace.Ptrace;
@@ -29,7 +30,11 @@ import java.util.List;
 public final class ThreadHandler {
     private static final int PR_GET_TID_ADDRESS = 40;
 
-    /** Reads every thread's state. Signals must already be blocked (see {@link #blockSignals}). */
+    /**
+     * Reads every thread's state, by calls injected into each thread in turn (see {@link DumpSession#injector}).
+     *
+     * @param savedMasks the threads' signal masks as frozen ({@link #masks})
+     */
     public List<ThreadEntry> dump(DumpSession s, long[] savedMasks) throws IOException {
         List<ThreadEntry> out = new ArrayList<>();
         List<Integer> tids = s.process().tids();
@@ -38,8 +43,7 @@ public final class ThreadHandler {
             SyscallInjector inj = s.injector(tid);
             inj.call("prctl(PR_GET_TID_ADDRESS)", SysNr.PRCTL, PR_GET_TID_ADDRESS, s.scratch(), 0);
             long ctid = s.memory().readLong(s.scratch());
-            inj.call("sigaltstack", SysNr.SIGALTSTACK, 0, s.scratch() + 64, 0);
-            ByteBuffer ss = ByteBuffer.wrap(s.memory().read(s.scratch() + 64, 24)).order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer ss = ByteBuffer.wrap(s.memory().read(s.altstack(), 24)).order(ByteOrder.LITTLE_ENDIAN);
             long ssSp = ss.getLong(0), ssSize = ss.getLong(16);
             int ssFlags = ss.getInt(8);
             long[] robust = TaskAttributes.robustList(tid);
@@ -54,19 +58,16 @@ public final class ThreadHandler {
     }
 
     /**
-     * Blocks every signal in every thread while we work on the process, so no handler runs in the middle
-     * of an injected call; signals that arrive stay pending and are dumped as pending. Returns the masks
-     * to put back.
+     * Every thread's signal mask, as frozen. Nothing is blocked here: a thread has its signals blocked only
+     * while calls are injected into it (see {@link dev.cryo.engine.inject.ThreadInjection}).
      */
-    public long[] blockSignals(List<Integer> tids) throws IOException {
+    public long[] masks(List<Integer> tids) throws IOException {
         long[] masks = new long[tids.size()];
-        for (int i = 0; i < tids.size(); i++) {
-            masks[i] = Ptrace.getSigmask(tids.get(i));
-            Ptrace.setSigmask(tids.get(i), -1L);
-        }
+        for (int i = 0; i < tids.size(); i++) masks[i] = Ptrace.getSigmask(tids.get(i));
         return masks;
     }
 
+    /** Puts the masks back (after a failure: a thread may have been left with its signals blocked). */
     public void restoreMasks(List<Integer> tids, long[] masks) {
         for (int i = 0; i < tids.size() && masks != null; i++) {
             try {
@@ -77,22 +78,9 @@ public final class ThreadHandler {
         }
     }
 
-    /**
-     * The registers a thread must resume with after a restore. A thread stopped inside a syscall that the
-     * kernel would restart gets rip back on the syscall instruction and rax = the syscall number, so it
-     * runs again. That includes -ERESTART_RESTARTBLOCK (nanosleep, poll, futex with a timeout): the kernel's
-     * restart block is gone after a restore, so the call is re-run with its original arguments instead of
-     * failing with EINTR as CRIU does; for these waits a re-run is indistinguishable from a late wake-up.
-     */
+    /** The registers a thread must resume with after a restore (see {@link SyscallRestart#resumed}). */
     static UserRegs normalized(UserRegs saved) {
-        UserRegs r = saved.copy();
-        long ax = r.rax();
-        if (r.origRax() >= 0 && (ax == -Errno.ERESTARTSYS.number() || ax == -Errno.ERESTARTNOINTR.number()
-                || ax == -Errno.ERESTARTNOHAND.number() || ax == -Errno.ERESTART_RESTARTBLOCK.number())) {
-            r.set(UserRegs.RAX, r.origRax()).set(UserRegs.RIP, r.rip() - 2);
-        }
-        r.set(UserRegs.ORIG_RAX, -1);
-        return r;
+        return SyscallRestart.resumed(saved);
     }
 
     private static String comm(int pid, int tid) throws IOException {
@@ -172,7 +160,12 @@ public final class ThreadHandler {
             Ptrace.setRegs(s.outer(t.tid()), new UserRegs(t.regs()));
             Ptrace.setSigmask(s.outer(t.tid()), t.sigmask());
         }
-        for (ThreadEntry t : s.image().threads()) Ptrace.detach(s.outer(t.tid()), 0);
+        Faults.point();
+        // until the last detach a cryo that dies takes the whole process with it (EXITKILL: SIGKILL is process-wide)
+        for (ThreadEntry t : s.image().threads()) {
+            Ptrace.detach(s.outer(t.tid()), 0);
+            Faults.point();
+        }
     }
 
     private static byte[] le(int size, java.util.function.Consumer<ByteBuffer> fill) {
