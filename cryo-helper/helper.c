@@ -23,6 +23,13 @@
  *
  *   cryo-helper hold
  *       Never meant to run: the exec target of the stub.
+ *
+ *   cryo-helper keep HOLDER_PID FD TARGET_PID
+ *       Keeper of a dirty tracker: takes descriptor FD of process HOLDER_PID (a userfaultfd cryo holds)
+ *       with pidfd_getfd, detaches (double fork, new session, stdio on /dev/null), prints "PID FD" (its
+ *       own PID and the descriptor's number in it, for the next checkpoint to take it back) and then
+ *       only waits: it exits when TARGET_PID exits (its pidfd becomes readable) or on SIGTERM. While it
+ *       lives, the kernel goes on recording which pages the target writes.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -30,6 +37,7 @@
 #include <linux/sched.h>
 #include <sched.h>
 #include <sys/mount.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -216,10 +224,49 @@ static int stub(int argc, char **argv) {
     return exit_status(st);
 }
 
+static int keep(int argc, char **argv) {
+    if (argc != 5) { fprintf(stderr, "cryo-helper: usage: keep HOLDER_PID FD TARGET_PID\n"); return 2; }
+    pid_t holder = atoi(argv[2]), target = atoi(argv[4]);
+    int fd = atoi(argv[3]);
+    int report[2];
+    if (pipe2(report, O_CLOEXEC)) die("pipe");
+    pid_t child = fork();
+    if (child < 0) die("fork");
+    if (child == 0) {
+        close(report[0]);
+        if (setsid() < 0) _exit(126);
+        pid_t gc = fork();
+        if (gc < 0) _exit(126);
+        if (gc > 0) _exit(0); /* orphaned: reparented to init, never a child of the target or of cryo */
+        int got[2] = {getpid(), -1};
+        int hp = (int)syscall(SYS_pidfd_open, holder, 0), tp = (int)syscall(SYS_pidfd_open, target, 0);
+        if (hp >= 0) got[1] = (int)syscall(SYS_pidfd_getfd, hp, fd, 0);
+        if (hp >= 0) close(hp);
+        if (tp < 0 || got[1] < 0) got[1] = -errno;
+        if (write(report[1], got, sizeof got) != sizeof got || got[1] < 0) _exit(126);
+        close(report[1]);
+        int null = open("/dev/null", O_RDWR);
+        if (null >= 0) { dup2(null, 0); dup2(null, 1); dup2(null, 2); if (null > 2) close(null); }
+        struct pollfd p = {.fd = tp, .events = POLLIN};
+        while (poll(&p, 1, -1) < 0 && errno == EINTR) {}
+        _exit(0);
+    }
+    close(report[1]);
+    int st, got[2] = {0, 0};
+    waitpid(child, &st, 0);
+    if (read(report[0], got, sizeof got) != sizeof got || got[1] < 0) {
+        fprintf(stderr, "cryo-helper: keep: %s\n", got[1] < 0 ? strerror(-got[1]) : "the keeper did not start");
+        return 126;
+    }
+    printf("%d %d\n", got[0], got[1]);
+    return 0;
+}
+
 int main(int argc, char **argv) {
     if (argc >= 2 && !strcmp(argv[1], "spawn")) return spawn(argc, argv);
     if (argc >= 2 && !strcmp(argv[1], "stub")) return stub(argc, argv);
     if (argc >= 2 && !strcmp(argv[1], "hold")) for (;;) pause();
-    fprintf(stderr, "cryo-helper: usage: cryo-helper spawn|stub ... (internal to cryo)\n");
+    if (argc >= 2 && !strcmp(argv[1], "keep")) return keep(argc, argv);
+    fprintf(stderr, "cryo-helper: usage: cryo-helper spawn|stub|keep ... (internal to cryo)\n");
     return 2;
 }

@@ -6,6 +6,7 @@ import dev.cryo.engine.freeze.ProcessFreezer;
 import dev.cryo.engine.freeze.Tracer;
 import dev.cryo.engine.identity.IdentityHandler;
 import dev.cryo.engine.inject.Vdso;
+import dev.cryo.engine.memory.IncrementalDump;
 import dev.cryo.engine.memory.MemoryHandler;
 import dev.cryo.engine.mm.MmHandler;
 import dev.cryo.engine.signals.SignalHandler;
@@ -82,10 +83,13 @@ public final class Checkpointer {
         long[] masks = null;
         boolean committed = false;
         MemoryHandler.Captured memory = null;
-        // before the freeze: the copy buffer (and with it the first native calls, which cost most)
-        NativeBuffer prepared = MemoryHandler.prepare(pid);
-        try (CheckpointWriter writer = store.begin()) {
+        IncrementalDump tracking = IncrementalDump.begin(pid, options.tracking(), store);
+        // before the freeze: the copy buffer (and with it the first native calls, which cost most); an
+        // incremental checkpoint copies little, into a buffer mapped when it knows how much
+        NativeBuffer prepared = tracking.incremental() ? null : MemoryHandler.prepare(pid);
+        try (tracking; CheckpointWriter writer = store.begin()) {
             PhaseClock clock = new PhaseClock("checkpoint " + pid);
+            tracking.openBaseline(store);
             Faults.check("seize");
             frozen = freezer.freeze();
             clock.lap("freeze");
@@ -103,6 +107,7 @@ public final class Checkpointer {
             List<ItimerEntry> itimers = signals.dumpItimers(session);
             MmEntry mm = new MmHandler().dump(session);
             IdentityEntry identity = new IdentityHandler().dump(session);
+            tracking.arm(session, options.leaveRunning());
             session.cleanUp();
             clock.lap("injected");
             Faults.check("files");
@@ -111,7 +116,7 @@ public final class Checkpointer {
             Faults.check("memory");
             clock.lap("files+identity");
             progress.update("memory", 0, -1);
-            memory = new MemoryHandler().capture(session, prepared);
+            memory = new MemoryHandler().capture(session, prepared, tracking.increment());
             prepared = null; // owned by memory now
             clock.lap("memory");
             long freezeMillis = (System.nanoTime() - frozenAt) / 1_000_000;
@@ -145,8 +150,11 @@ public final class Checkpointer {
             labels.put("threads", Integer.toString(threadEntries.size()));
             labels.put("freeze_ms", Long.toString(freezeMillis));
             labels.put("comm", process.comm());
+            labels.put("mode", tracking.mode());
+            if (tracking.baselineId() != null) labels.put("baseline", tracking.baselineId());
             CheckpointInfo info = writer.commit(ImageCodec.encode(checkpoint), labels);
             committed = true;
+            tracking.keep(info.id(), store, options.leaveRunning());
             clock.lap("commit");
             clock.print();
             if (!options.leaveRunning()) {
@@ -162,7 +170,8 @@ public final class Checkpointer {
                 frozen = null;
             }
             return new CheckpointResult(info.id(), List.of(pid), threadEntries.size(), info.logicalBytes(),
-                    info.addedBytes(), freezeMillis, (System.nanoTime() - t0) / 1_000_000);
+                    info.addedBytes(), freezeMillis, (System.nanoTime() - t0) / 1_000_000, tracking.mode(),
+                    tracking.baselineId(), tracking.note());
         } finally {
             if (prepared != null) prepared.close();
             if (memory != null) memory.close();

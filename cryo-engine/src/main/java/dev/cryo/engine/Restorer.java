@@ -218,10 +218,6 @@ public final class Restorer {
     }
 
     private static Path helper() throws EngineException {
-        String explicit = System.getProperty("cryo.helper");
-        if (explicit != null) return Path.of(explicit);
-        String home = System.getProperty("cryo.home");
-        if (home == null) throw new EngineException("restore: cannot find cryo-helper (set cryo.home or cryo.helper)");
-        return Path.of(home, "cryo-helper", "target", "cryo-helper");
+        return HelperBinary.path("restore");
     }
 }
