@@ -58,9 +58,10 @@ public final class Increment {
     long[] pages(MapsEntry m, VmaKind kind, MemoryHandler.RunCollector runs, Pagemap pagemap, BlobPlan plan)
             throws IOException {
         boolean fileBacked = kind == VmaKind.FILE_PRIVATE;
-        RunList written = new RunList();
+        RunList found = new RunList();
         boolean tracked = baseline != null && tracker.collectWritten(m.start(), m.end(),
-                (from, to) -> written.add((from - m.start()) / PAGE, (to - from) / PAGE, -1));
+                (from, to) -> found.add((from - m.start()) / PAGE, (to - from) / PAGE, -1));
+        RunList written = found;
         if (!tracked) {
             // new, moved, re-mapped or refused: whole, and tracked from now on
             if (baseline != null) wholeAreas++;
@@ -70,7 +71,9 @@ public final class Increment {
             plan.copied((runs.pages() - first) * PAGE);
             return r;
         }
-        RunList kept = baselinePages(m, fileBacked, pagemap);
+        RunList recheck = new RunList();
+        RunList kept = baselinePages(m, fileBacked, pagemap, recheck);
+        if (recheck.count > 0) written = RunList.union(written, recheck);
         // sweep the two sorted lists: written pages are copied, the baseline's other pages referred to
         RunList out = new RunList();
         int i = 0, j = 0;
@@ -106,11 +109,14 @@ public final class Increment {
 
     /**
      * The baseline's dumped pages inside {@code m} (page indexes relative to {@code m}) with their blob
-     * offsets. In a private file mapping only those still the process's own: a copied-on-write page
-     * dropped by madvise(MADV_DONTNEED) shows the file again without counting as written (measured on
-     * 6.18), and must not be taken from the baseline.
+     * offsets. In a private file mapping only those still present as the process's own: a copied-on-write
+     * page dropped by madvise(MADV_DONTNEED) shows the file again without counting as written (measured on
+     * 6.18), and must not be taken from the baseline. Such a page that is not present reads in pagemap as
+     * swapped (the kernel leaves a write-protect marker in its place), like a page really swapped out:
+     * those go to {@code recheck}, to be copied as they are now.
      */
-    private RunList baselinePages(MapsEntry m, boolean fileBacked, Pagemap pagemap) throws IOException {
+    private RunList baselinePages(MapsEntry m, boolean fileBacked, Pagemap pagemap, RunList recheck)
+            throws IOException {
         RunList kept = new RunList();
         List<VmaEntry> vmas = baseline.vmas();
         int lo = 0, hi = vmas.size();
@@ -129,9 +135,12 @@ public final class Increment {
                     long at = blob + (cs - s);
                     if (fileBacked) {
                         pagemap.scan(cs, ce, (addr, entry) -> {
-                            boolean own = (entry & Pagemap.SWAPPED) != 0
-                                    || (entry & Pagemap.PRESENT) != 0 && (entry & Pagemap.FILE_OR_SHARED) == 0;
-                            if (own) kept.add((addr - m.start()) / PAGE, 1, at + (addr - cs));
+                            long page = (addr - m.start()) / PAGE;
+                            if ((entry & Pagemap.PRESENT) != 0 && (entry & Pagemap.FILE_OR_SHARED) == 0) {
+                                kept.add(page, 1, at + (addr - cs));
+                            } else if ((entry & Pagemap.SWAPPED) != 0) {
+                                recheck.add(page, 1, -1);
+                            }
                         });
                     } else {
                         kept.add((cs - m.start()) / PAGE, (ce - cs) / PAGE, at);
@@ -167,6 +176,25 @@ public final class Increment {
             start[count] = s;
             length[count] = n;
             blob[count++] = blobOffset;
+        }
+
+        /** The pages in either list, merged (blob offsets dropped). */
+        static RunList union(RunList a, RunList b) {
+            RunList out = new RunList();
+            int i = 0, j = 0;
+            while (i < a.count || j < b.count) {
+                boolean fromA = j == b.count || i < a.count && a.start[i] <= b.start[j];
+                RunList l = fromA ? a : b;
+                int k = fromA ? i++ : j++;
+                long s = l.start[k], e = l.end(k);
+                if (out.count > 0 && s <= out.end(out.count - 1)) {
+                    int last = out.count - 1;
+                    out.length[last] = Math.max(out.end(last), e) - out.start[last];
+                } else {
+                    out.add(s, e - s, -1);
+                }
+            }
+            return out;
         }
 
         long[] pairs() {

@@ -52,11 +52,16 @@ public final class TrackerKeeper {
         int keeper = Integer.parseInt(p.getProperty("keeper_pid", "0"));
         int keeperPidfd = -1;
         try {
-            if (keeper > 0 && startTime(keeper) == Long.parseLong(p.getProperty("keeper_start", "-1"))) {
-                keeperPidfd = RemoteFds.pidfdOpen(keeper);
+            // the pidfd first: if the start time matches after it is open, it is the keeper's, not a reuser's
+            if (keeper > 0) keeperPidfd = RemoteFds.pidfdOpen(keeper);
+            if (startTime(keeper) != Long.parseLong(p.getProperty("keeper_start", "-1"))) {
+                RemoteFds.close(keeperPidfd);
+                keeperPidfd = -1;
             }
-        } catch (ErrnoException ignored) {
-            // gone since
+        } catch (IOException | NumberFormatException ignored) {
+            RemoteFds.close(keeperPidfd);
+            keeperPidfd = -1;
+            // the keeper is gone since (with the process it tracked, or killed)
         }
         try {
             if (startTime(pid) != Long.parseLong(p.getProperty("target_start", "-1"))) {
