@@ -86,7 +86,7 @@ public final class Checkpointer {
         IncrementalDump tracking = IncrementalDump.begin(pid, options.tracking(), store);
         // before the freeze: the copy buffer (and with it the first native calls, which cost most); an
         // incremental checkpoint copies little, into a buffer mapped when it knows how much
-        NativeBuffer prepared = tracking.incremental() ? null : MemoryHandler.prepare(pid);
+        NativeBuffer prepared = tracking.prepare();
         try (tracking; CheckpointWriter writer = store.begin()) {
             PhaseClock clock = new PhaseClock("checkpoint " + pid);
             tracking.openBaseline(store);

@@ -3,6 +3,7 @@ package dev.cryo.engine.memory;
 import dev.cryo.engine.DumpSession;
 import dev.cryo.linux.errno.ErrnoException;
 import dev.cryo.linux.fd.RemoteFds;
+import dev.cryo.linux.mem.NativeBuffer;
 import dev.cryo.linux.syscall.SysNr;
 import dev.cryo.linux.syscall.Syscall;
 import dev.cryo.linux.uffd.PagemapScan;
@@ -63,12 +64,18 @@ public final class DirtyTracker implements AutoCloseable {
         }
     }
 
-    /** A tracker from a userfaultfd of {@code pid} that is armed already, taken over (this object owns {@code fd}). */
-    public static DirtyTracker adopt(int pid, int fd) throws ErrnoException {
+    /**
+     * A tracker from a userfaultfd of {@code pid} that is armed already, taken over (this object owns
+     * {@code fd}); its first scan is made now, of page 0 (never mapped), so that the one in the freeze
+     * finds every native binding ready.
+     */
+    public static DirtyTracker adopt(int pid, int fd) throws IOException {
         Userfaultfd u = new Userfaultfd(fd);
         try {
-            return new DirtyTracker(pid, u);
-        } catch (ErrnoException e) {
+            DirtyTracker t = new DirtyTracker(pid, u);
+            t.scan.collectWritten(0, NativeBuffer.PAGE, (from, to) -> { });
+            return t;
+        } catch (IOException e) {
             u.close();
             throw e;
         }

@@ -74,8 +74,18 @@ public final class Increment {
         RunList recheck = new RunList();
         RunList kept = baselinePages(m, fileBacked, pagemap, recheck);
         if (recheck.count > 0) written = RunList.union(written, recheck);
-        // sweep the two sorted lists: written pages are copied, the baseline's other pages referred to
         RunList out = new RunList();
+        writtenBytes += sweep(kept, written, m.start(), runs, plan, out);
+        return out.pairs();
+    }
+
+    /**
+     * Sweeps two sorted lists of pages of an area: written pages are copied (added to {@code runs}), the
+     * baseline's other pages referred to in its blob; {@code out} gets them all. Returns the bytes copied.
+     */
+    private static long sweep(RunList kept, RunList written, long areaStart, MemoryHandler.RunCollector runs,
+            BlobPlan plan, RunList out) {
+        long copied = 0;
         int i = 0, j = 0;
         long pos = 0;
         while (i < kept.count || j < written.count) {
@@ -91,9 +101,9 @@ public final class Increment {
             long ws = j < written.count ? Math.max(written.start[j], pos) : Long.MAX_VALUE;
             if (ws <= ks) {
                 long we = written.end(j);
-                runs.add(m.start() + ws * PAGE, (we - ws) * PAGE);
+                runs.add(areaStart + ws * PAGE, (we - ws) * PAGE);
                 plan.copied((we - ws) * PAGE);
-                writtenBytes += (we - ws) * PAGE;
+                copied += (we - ws) * PAGE;
                 out.add(ws, we - ws, -1);
                 pos = we;
                 j++;
@@ -104,7 +114,21 @@ public final class Increment {
                 pos = ke;
             }
         }
-        return out.pairs();
+        return copied;
+    }
+
+    /**
+     * Runs the per-range code of an incremental capture on made-up pages, before the freeze: it runs
+     * once per cryo process, and interpreted it costs microseconds per written range (~20 ms for 6000
+     * ranges on a busy 2-core machine); compiled by the JIT first, a small fraction of that.
+     */
+    static void warmUp() {
+        for (int round = 0; round < 300; round++) {
+            RunList kept = new RunList(), written = new RunList();
+            kept.add(0, 100_000, 0);
+            for (int k = 0; k < 200; k++) written.add(k * 7L + round % 5, 1 + k % 2, -1);
+            sweep(kept, written, 1L << 30, new MemoryHandler.RunCollector(), new BlobPlan(), new RunList());
+        }
     }
 
     /**

@@ -6,6 +6,7 @@ import dev.cryo.engine.EngineException;
 import dev.cryo.image.Checkpoint;
 import dev.cryo.image.codec.ImageCodec;
 import dev.cryo.image.task.ProcessEntry;
+import dev.cryo.linux.mem.NativeBuffer;
 import dev.cryo.store.CheckpointReader;
 import dev.cryo.store.Store;
 
@@ -27,6 +28,7 @@ public final class IncrementalDump implements AutoCloseable {
     private CheckpointReader baselineReader;
     private Increment increment;
     private String note;
+    private long expectedCopy;
 
     private IncrementalDump(int pid, Tracking mode) {
         this.pid = pid;
@@ -41,13 +43,24 @@ public final class IncrementalDump implements AutoCloseable {
         d.tracker = taken.tracker();
         d.baselineId = taken.baselineId();
         d.note = taken.missing();
+        d.expectedCopy = taken.expectedCopy();
         if (mode == Tracking.FULL && d.tracker != null) d.note = "--full";
+        if (d.incremental()) Increment.warmUp();
         return d;
     }
 
     /** True when the checkpoint should copy only written pages (so a copy buffer sized for all is not needed). */
     public boolean incremental() {
         return mode == Tracking.INCREMENTAL && tracker != null;
+    }
+
+    /**
+     * The copy buffer, mapped and populated before the freeze: for all the process's memory, or for an
+     * incremental checkpoint twice what the previous one copied (a capture that needs more maps more).
+     */
+    public NativeBuffer prepare() throws IOException {
+        if (!incremental()) return MemoryHandler.prepare(pid);
+        return NativeBuffer.map(2 * expectedCopy + (4 << 20));
     }
 
     /** Opens the baseline; call while holding the store (a checkpoint being written), so gc cannot take its pages. */
@@ -90,7 +103,8 @@ public final class IncrementalDump implements AutoCloseable {
     /** Hands the tracker on for the next checkpoint of the process, which builds on {@code checkpointId}. */
     public void keep(String checkpointId, Store store, boolean leaveRunning) throws IOException, EngineException {
         if (tracker == null || !leaveRunning) return;
-        TrackerKeeper.keep(tracker, checkpointId, store.directory());
+        long written = increment != null && increment.baseline() != null ? increment.writtenBytes() : 16 << 20;
+        TrackerKeeper.keep(tracker, checkpointId, store.directory(), written);
     }
 
     public String mode() {

@@ -36,9 +36,9 @@ public final class TrackerKeeper {
     private TrackerKeeper() {}
 
     /** What the previous checkpoint left for this process: a tracker and its baseline, or why there is none. */
-    public record Taken(DirtyTracker tracker, String baselineId, String missing) {
+    public record Taken(DirtyTracker tracker, String baselineId, long expectedCopy, String missing) {
         static Taken none(String why) {
-            return new Taken(null, null, why);
+            return new Taken(null, null, 0, why);
         }
     }
 
@@ -77,8 +77,9 @@ public final class TrackerKeeper {
                 RemoteFds.close(fd);
                 return Taken.none("the tracker's keeper holds no userfaultfd");
             }
-            return new Taken(DirtyTracker.adopt(pid, fd), p.getProperty("baseline"), null);
-        } catch (ErrnoException | NumberFormatException e) {
+            return new Taken(DirtyTracker.adopt(pid, fd), p.getProperty("baseline"),
+                    Long.parseLong(p.getProperty("expected_copy", "0")), null);
+        } catch (IOException | NumberFormatException e) {
             return Taken.none("the tracker could not be taken back (" + e.getMessage() + ")");
         } finally {
             if (keeperPidfd >= 0) {
@@ -88,8 +89,12 @@ public final class TrackerKeeper {
         }
     }
 
-    /** Hands the tracker to a new keeper process; the next checkpoint of the process takes it back. */
-    public static void keep(DirtyTracker tracker, String baselineId, Path store) throws IOException, EngineException {
+    /**
+     * Hands the tracker to a new keeper process; the next checkpoint of the process takes it back.
+     * {@code expectedCopy}: about how many bytes it will copy (to size its buffer before the freeze).
+     */
+    public static void keep(DirtyTracker tracker, String baselineId, Path store, long expectedCopy)
+            throws IOException, EngineException {
         int pid = tracker.pid();
         Process p = new ProcessBuilder(HelperBinary.path("checkpoint").toString(), "keep",
                 Long.toString(ProcessHandle.current().pid()), Integer.toString(tracker.fd()), Integer.toString(pid))
@@ -118,6 +123,7 @@ public final class TrackerKeeper {
         state.setProperty("keeper_fd", f[1]);
         state.setProperty("store", store.toAbsolutePath().normalize().toString());
         state.setProperty("baseline", baselineId);
+        state.setProperty("expected_copy", Long.toString(expectedCopy));
         StringWriter text = new StringWriter();
         state.store(text, "cryo dirty tracker of pid " + pid);
         Files.createDirectories(DIR, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
