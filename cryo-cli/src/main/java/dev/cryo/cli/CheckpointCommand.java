@@ -62,8 +62,8 @@ final class CheckpointCommand implements Callable<Integer> {
             result = new Checkpointer(s, progress).checkpoint(pid, new CheckpointOptions(keep, null, tracking));
         }
         CheckpointSummary summary = CheckpointSummary.of(result, keep);
-        if (result.note() != null && incr) {
-            spec.commandLine().getErr().println("cryo: checkpoint " + pid + ": not incremental: " + result.note());
+        if (result.note() != null && (incr || walk)) {
+            spec.commandLine().getErr().println("cryo: checkpoint " + pid + ": " + result.mode() + ": " + result.note());
         }
         out.print(output.json() ? Json.write(summary) + "\n" : summary.text());
         out.flush();

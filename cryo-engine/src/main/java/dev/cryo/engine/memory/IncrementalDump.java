@@ -44,7 +44,7 @@ public final class IncrementalDump implements AutoCloseable {
         d.baselineId = taken.baselineId();
         d.note = taken.missing();
         d.expectedCopy = taken.expectedCopy();
-        if (mode == Tracking.FULL && d.tracker != null) d.note = "--full";
+        if (mode == Tracking.FULL) d.note = null; // asked for: no need to say why it is not incremental
         if (d.incremental()) Increment.warmUp();
         return d;
     }
@@ -100,11 +100,18 @@ public final class IncrementalDump implements AutoCloseable {
         return increment;
     }
 
-    /** Hands the tracker on for the next checkpoint of the process, which builds on {@code checkpointId}. */
-    public void keep(String checkpointId, Store store, boolean leaveRunning) throws IOException, EngineException {
+    /**
+     * Hands the tracker on for the next checkpoint of the process, which builds on {@code checkpointId}.
+     * The checkpoint is committed by now: a failure only costs the next one its tracker (see {@link #note}).
+     */
+    public void keep(String checkpointId, Store store, boolean leaveRunning) {
         if (tracker == null || !leaveRunning) return;
         long written = increment != null && increment.baseline() != null ? increment.writtenBytes() : 16 << 20;
-        TrackerKeeper.keep(tracker, checkpointId, store.directory(), written);
+        try {
+            TrackerKeeper.keep(tracker, checkpointId, store.directory(), written);
+        } catch (IOException | EngineException e) {
+            note = (note == null ? "" : note + "; ") + "the next checkpoint will be full: " + e.getMessage();
+        }
     }
 
     public String mode() {
