@@ -52,6 +52,28 @@ static void die(const char *what) {
     exit(126);
 }
 
+/*
+ * Double fork with a new session in between. Returns 0 in the grandchild (orphaned: reparented to init or a
+ * subreaper, never a child of its caller), which keeps report[1]; returns in the caller once the
+ * intermediate child has exited, which keeps report[0].
+ */
+static pid_t detached_fork(int report[2]) {
+    pid_t child = fork();
+    if (child < 0) die("fork");
+    if (child > 0) {
+        close(report[1]);
+        int st;
+        waitpid(child, &st, 0);
+        return child;
+    }
+    close(report[0]);
+    if (setsid() < 0) _exit(126);
+    pid_t gc = fork();
+    if (gc < 0) _exit(126);
+    if (gc > 0) _exit(0);
+    return 0;
+}
+
 static int spawn(int argc, char **argv) {
     if (argc < 4) { fprintf(stderr, "cryo-helper: usage: spawn LOG [--cwd DIR] -- CMD [ARG...]\n"); return 2; }
     const char *log = argv[2], *cwd = NULL;
@@ -63,14 +85,7 @@ static int spawn(int argc, char **argv) {
 
     int report[2]; /* grandchild -> us: its pid, then errno if exec fails (closed on exec) */
     if (pipe2(report, O_CLOEXEC)) die("pipe");
-    pid_t child = fork();
-    if (child < 0) die("fork");
-    if (child == 0) {
-        close(report[0]);
-        if (setsid() < 0) _exit(126);
-        pid_t gc = fork();
-        if (gc < 0) _exit(126);
-        if (gc > 0) _exit(0); /* the grandchild is orphaned: reparented to init or a subreaper */
+    if (detached_fork(report) == 0) {
         pid_t me = getpid();
         if (write(report[1], &me, sizeof me) != sizeof me) _exit(126);
         int err = 0;
@@ -90,9 +105,6 @@ static int spawn(int argc, char **argv) {
         if (write(report[1], &err, sizeof err) != sizeof err) _exit(126);
         _exit(127);
     }
-    close(report[1]);
-    int st;
-    waitpid(child, &st, 0);
     pid_t gc = 0; int err = 0;
     if (read(report[0], &gc, sizeof gc) != sizeof gc) { fprintf(stderr, "cryo-helper: spawn: could not start %s\n", cmd[0]); return 126; }
     if (read(report[0], &err, sizeof err) == sizeof err) {
@@ -230,14 +242,7 @@ static int keep(int argc, char **argv) {
     int fd = atoi(argv[3]);
     int report[2];
     if (pipe2(report, O_CLOEXEC)) die("pipe");
-    pid_t child = fork();
-    if (child < 0) die("fork");
-    if (child == 0) {
-        close(report[0]);
-        if (setsid() < 0) _exit(126);
-        pid_t gc = fork();
-        if (gc < 0) _exit(126);
-        if (gc > 0) _exit(0); /* orphaned: reparented to init, never a child of the target or of cryo */
+    if (detached_fork(report) == 0) { /* never a child of the target or of cryo */
         int got[2] = {getpid(), -1};
         int hp = (int)syscall(SYS_pidfd_open, holder, 0), tp = (int)syscall(SYS_pidfd_open, target, 0);
         if (hp >= 0) got[1] = (int)syscall(SYS_pidfd_getfd, hp, fd, 0);
@@ -251,9 +256,7 @@ static int keep(int argc, char **argv) {
         while (poll(&p, 1, -1) < 0 && errno == EINTR) {}
         _exit(0);
     }
-    close(report[1]);
-    int st, got[2] = {0, 0};
-    waitpid(child, &st, 0);
+    int got[2] = {0, 0};
     if (read(report[0], got, sizeof got) != sizeof got || got[1] < 0) {
         fprintf(stderr, "cryo-helper: keep: %s\n", got[1] < 0 ? strerror(-got[1]) : "the keeper did not start");
         return 126;

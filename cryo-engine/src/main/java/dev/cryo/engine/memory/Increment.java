@@ -24,7 +24,6 @@ public final class Increment {
     private final DirtyTracker tracker;
     private final Baseline baseline;
     private long writtenBytes;
-    private int wholeAreas;
 
     /** {@code baseline} null: dump everything and start tracking. */
     public Increment(DirtyTracker tracker, Baseline baseline) {
@@ -39,11 +38,6 @@ public final class Increment {
     /** Bytes reported written since the baseline (copied again). */
     public long writtenBytes() {
         return writtenBytes;
-    }
-
-    /** Areas dumped whole (new, moved, or not trackable). */
-    public int wholeAreas() {
-        return wholeAreas;
     }
 
     /** Anonymous memory and private file mappings are tracked; a deleted file's private mapping is dumped whole. */
@@ -64,7 +58,6 @@ public final class Increment {
         RunList written = found;
         if (!tracked) {
             // new, moved, re-mapped or refused: whole, and tracked from now on
-            if (baseline != null) wholeAreas++;
             tracker.track(m.start(), m.end());
             long first = runs.pages();
             long[] r = runs.collect(pagemap, m, fileBacked);
