@@ -1,13 +1,17 @@
 package dev.cryo.engine;
 
+import dev.cryo.engine.memory.TrackerHolder;
+import dev.cryo.engine.memory.TrackerKeeper;
+
 /**
  * How to take a checkpoint.
  *
  * @param leaveRunning resume the tree afterwards instead of killing it (the default, as CRIU)
  * @param name         label recorded with the checkpoint (a group name), or null
  * @param tracking     whether to use and keep dirty tracking (incremental checkpoints)
+ * @param trackers     who keeps the tracker between checkpoints: keeper processes by default, or a supervisor
  */
-public record CheckpointOptions(boolean leaveRunning, String name, Tracking tracking) {
+public record CheckpointOptions(boolean leaveRunning, String name, Tracking tracking, TrackerHolder trackers) {
 
     /** Dirty tracking: what a checkpoint copies, and whether it leaves a tracker for the next one. */
     public enum Tracking {
@@ -21,6 +25,10 @@ public record CheckpointOptions(boolean leaveRunning, String name, Tracking trac
 
     public CheckpointOptions(boolean leaveRunning, String name) {
         this(leaveRunning, name, Tracking.NONE);
+    }
+
+    public CheckpointOptions(boolean leaveRunning, String name, Tracking tracking) {
+        this(leaveRunning, name, tracking, TrackerKeeper.PROCESSES);
     }
 
     public static CheckpointOptions defaults() {

@@ -83,7 +83,7 @@ public final class Checkpointer {
         long[] masks = null;
         boolean committed = false;
         MemoryHandler.Captured memory = null;
-        IncrementalDump tracking = IncrementalDump.begin(pid, options.tracking(), store);
+        IncrementalDump tracking = IncrementalDump.begin(pid, options.tracking(), options.trackers(), store);
         // before the freeze: the copy buffer (and with it the first native calls, which cost most); an
         // incremental checkpoint copies little, into a buffer mapped when it knows how much
         NativeBuffer prepared = tracking.prepare();

@@ -23,6 +23,7 @@ import java.io.IOException;
 public final class IncrementalDump implements AutoCloseable {
     private final int pid;
     private final Tracking mode;
+    private final TrackerHolder holder;
     private DirtyTracker tracker;
     private String baselineId;
     private CheckpointReader baselineReader;
@@ -30,16 +31,17 @@ public final class IncrementalDump implements AutoCloseable {
     private String note;
     private long expectedCopy;
 
-    private IncrementalDump(int pid, Tracking mode) {
+    private IncrementalDump(int pid, Tracking mode, TrackerHolder holder) {
         this.pid = pid;
         this.mode = mode;
+        this.holder = holder;
     }
 
-    /** Takes the process's tracker back from its keeper (before the freeze). */
-    public static IncrementalDump begin(int pid, Tracking mode, Store store) throws IOException {
-        IncrementalDump d = new IncrementalDump(pid, mode);
+    /** Takes the process's tracker back from its holder (before the freeze). */
+    public static IncrementalDump begin(int pid, Tracking mode, TrackerHolder holder, Store store) throws IOException {
+        IncrementalDump d = new IncrementalDump(pid, mode, holder);
         if (mode == Tracking.NONE) return d;
-        TrackerKeeper.Taken taken = TrackerKeeper.take(pid, store.directory());
+        TrackerHolder.Taken taken = holder.take(pid, store.directory());
         d.tracker = taken.tracker();
         d.baselineId = taken.baselineId();
         d.note = taken.missing();
@@ -107,8 +109,10 @@ public final class IncrementalDump implements AutoCloseable {
     public void keep(String checkpointId, Store store, boolean leaveRunning) {
         if (tracker == null || !leaveRunning) return;
         long written = increment != null && increment.baseline() != null ? increment.writtenBytes() : 16 << 20;
+        DirtyTracker handed = tracker;
+        tracker = null; // the holder's now, even if it fails to keep it
         try {
-            TrackerKeeper.keep(tracker, checkpointId, store.directory(), written);
+            holder.keep(handed, checkpointId, store.directory(), written);
         } catch (IOException | EngineException e) {
             note = (note == null ? "" : note + "; ") + "the next checkpoint will be full: " + e.getMessage();
         }

@@ -30,20 +30,16 @@ import java.util.concurrent.TimeUnit;
  * Process start times (from /proc/PID/stat) guard against a PID reused by another process, including a
  * restored one, whose pages this tracker never saw.
  */
-public final class TrackerKeeper {
+public final class TrackerKeeper implements TrackerHolder {
+    /** Keeper processes, one per tracked process, for one-shot {@code cryo checkpoint} commands. */
+    public static final TrackerHolder PROCESSES = new TrackerKeeper();
     private static final Path DIR = Path.of("/run/cryo/track");
 
     private TrackerKeeper() {}
 
-    /** What the previous checkpoint left for this process: a tracker and its baseline, or why there is none. */
-    public record Taken(DirtyTracker tracker, String baselineId, long expectedCopy, String missing) {
-        static Taken none(String why) {
-            return new Taken(null, null, 0, why);
-        }
-    }
-
     /** Takes the tracker of {@code pid} back from its keeper (which then exits). */
-    public static Taken take(int pid, Path store) throws IOException {
+    @Override
+    public Taken take(int pid, Path store) throws IOException {
         Path file = DIR.resolve(Integer.toString(pid));
         if (!Files.exists(file)) return Taken.none("no earlier incremental checkpoint of this process is being tracked");
         Properties p = new Properties();
@@ -90,10 +86,18 @@ public final class TrackerKeeper {
     }
 
     /**
-     * Hands the tracker to a new keeper process; the next checkpoint of the process takes it back.
-     * {@code expectedCopy}: about how many bytes it will copy (to size its buffer before the freeze).
+     * Hands the tracker to a new keeper process (our descriptor is closed once the keeper has its own); the
+     * next checkpoint of the process takes it back.
      */
-    public static void keep(DirtyTracker tracker, String baselineId, Path store, long expectedCopy)
+    @Override
+    public void keep(DirtyTracker tracker, String baselineId, Path store, long expectedCopy)
+            throws IOException, EngineException {
+        try (tracker) {
+            startKeeper(tracker, baselineId, store, expectedCopy);
+        }
+    }
+
+    private static void startKeeper(DirtyTracker tracker, String baselineId, Path store, long expectedCopy)
             throws IOException, EngineException {
         int pid = tracker.pid();
         Process p = new ProcessBuilder(HelperBinary.path("checkpoint").toString(), "keep",
