@@ -13,7 +13,8 @@ import java.lang.foreign.ValueLayout;
 /**
  * The PAGEMAP_SCAN ioctl on /proc/PID/pagemap (kernel 6.7+): the pages of an area written since it was
  * last write-protected through an async {@link Userfaultfd}, returned as ranges and protected again in
- * the same walk. Results go to one reused native buffer; nothing is allocated per call.
+ * the same walk. Results go to one reused native buffer; nothing is allocated per call. One thread at a
+ * time.
  */
 public final class PagemapScan implements AutoCloseable {
     // _IOWR('f', 16, struct pm_scan_arg): 12 u64
@@ -22,7 +23,8 @@ public final class PagemapScan implements AutoCloseable {
     private static final int REGIONS = 4096, REGION = 24, O_RDONLY_CLOEXEC = 02000000;
 
     private final int fd;
-    private final Arena arena = Arena.ofConfined();
+    /** Shared: a supervisor keeps a tracker across checkpoints, each made on a tracer thread of its own. */
+    private final Arena arena = Arena.ofShared();
     private final MemorySegment arg = arena.allocate(96, 8);
     private final MemorySegment vec = arena.allocate((long) REGIONS * REGION, 8);
     private final long[] regions = new long[REGIONS * 3];
