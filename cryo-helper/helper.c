@@ -36,6 +36,13 @@
  *
  *   cryo-helper hold
  *       Never meant to run: the exec target of the stub.
+ *
+ *   cryo-helper keep HOLDER_PID FD TARGET_PID
+ *       Keeper of a dirty tracker: takes descriptor FD of process HOLDER_PID (a userfaultfd cryo holds)
+ *       with pidfd_getfd, detaches (double fork, new session, stdio on /dev/null), prints "PID FD" (its
+ *       own PID and the descriptor's number in it, for the next checkpoint to take it back) and then
+ *       only waits: it exits when TARGET_PID exits (its pidfd becomes readable) or on SIGTERM. While it
+ *       lives, the kernel goes on recording which pages the target writes.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -44,6 +51,7 @@
 #include <sched.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -58,6 +66,28 @@ static void die(const char *what) {
     exit(126);
 }
 
+/*
+ * Double fork with a new session in between. Returns 0 in the grandchild (orphaned: reparented to init or a
+ * subreaper, never a child of its caller), which keeps report[1]; returns in the caller once the
+ * intermediate child has exited, which keeps report[0].
+ */
+static pid_t detached_fork(int report[2]) {
+    pid_t child = fork();
+    if (child < 0) die("fork");
+    if (child > 0) {
+        close(report[1]);
+        int st;
+        waitpid(child, &st, 0);
+        return child;
+    }
+    close(report[0]);
+    if (setsid() < 0) _exit(126);
+    pid_t gc = fork();
+    if (gc < 0) _exit(126);
+    if (gc > 0) _exit(0);
+    return 0;
+}
+
 static int spawn(int argc, char **argv) {
     if (argc < 4) { fprintf(stderr, "cryo-helper: usage: spawn LOG [--cwd DIR] -- CMD [ARG...]\n"); return 2; }
     const char *log = argv[2], *cwd = NULL;
@@ -69,14 +99,7 @@ static int spawn(int argc, char **argv) {
 
     int report[2]; /* grandchild -> us: its pid, then errno if exec fails (closed on exec) */
     if (pipe2(report, O_CLOEXEC)) die("pipe");
-    pid_t child = fork();
-    if (child < 0) die("fork");
-    if (child == 0) {
-        close(report[0]);
-        if (setsid() < 0) _exit(126);
-        pid_t gc = fork();
-        if (gc < 0) _exit(126);
-        if (gc > 0) _exit(0); /* the grandchild is orphaned: reparented to init or a subreaper */
+    if (detached_fork(report) == 0) {
         pid_t me = getpid();
         if (write(report[1], &me, sizeof me) != sizeof me) _exit(126);
         int err = 0;
@@ -96,9 +119,6 @@ static int spawn(int argc, char **argv) {
         if (write(report[1], &err, sizeof err) != sizeof err) _exit(126);
         _exit(127);
     }
-    close(report[1]);
-    int st;
-    waitpid(child, &st, 0);
     pid_t gc = 0; int err = 0;
     if (read(report[0], &gc, sizeof gc) != sizeof gc) { fprintf(stderr, "cryo-helper: spawn: could not start %s\n", cmd[0]); return 126; }
     if (read(report[0], &err, sizeof err) == sizeof err) {
@@ -362,11 +382,41 @@ static int stub(int argc, char **argv) {
     return exit_status(st);
 }
 
+static int keep(int argc, char **argv) {
+    if (argc != 5) { fprintf(stderr, "cryo-helper: usage: keep HOLDER_PID FD TARGET_PID\n"); return 2; }
+    pid_t holder = atoi(argv[2]), target = atoi(argv[4]);
+    int fd = atoi(argv[3]);
+    int report[2];
+    if (pipe2(report, O_CLOEXEC)) die("pipe");
+    if (detached_fork(report) == 0) { /* never a child of the target or of cryo */
+        int got[2] = {getpid(), -1};
+        int hp = (int)syscall(SYS_pidfd_open, holder, 0), tp = (int)syscall(SYS_pidfd_open, target, 0);
+        if (hp >= 0) got[1] = (int)syscall(SYS_pidfd_getfd, hp, fd, 0);
+        if (hp >= 0) close(hp);
+        if (tp < 0 || got[1] < 0) got[1] = -errno;
+        if (write(report[1], got, sizeof got) != sizeof got || got[1] < 0) _exit(126);
+        close(report[1]);
+        int null = open("/dev/null", O_RDWR);
+        if (null >= 0) { dup2(null, 0); dup2(null, 1); dup2(null, 2); if (null > 2) close(null); }
+        struct pollfd p = {.fd = tp, .events = POLLIN};
+        while (poll(&p, 1, -1) < 0 && errno == EINTR) {}
+        _exit(0);
+    }
+    int got[2] = {0, 0};
+    if (read(report[0], got, sizeof got) != sizeof got || got[1] < 0) {
+        fprintf(stderr, "cryo-helper: keep: %s\n", got[1] < 0 ? strerror(-got[1]) : "the keeper did not start");
+        return 126;
+    }
+    printf("%d %d\n", got[0], got[1]);
+    return 0;
+}
+
 int main(int argc, char **argv) {
     if (argc >= 2 && !strcmp(argv[1], "spawn")) return spawn(argc, argv);
     if (argc >= 2 && !strcmp(argv[1], "stub")) return stub(argc, argv);
     if (argc >= 2 && !strcmp(argv[1], "run")) return run(argc, argv);
     if (argc >= 2 && !strcmp(argv[1], "hold")) for (;;) pause();
-    fprintf(stderr, "cryo-helper: usage: cryo-helper spawn|stub ... (internal to cryo)\n");
+    if (argc >= 2 && !strcmp(argv[1], "keep")) return keep(argc, argv);
+    fprintf(stderr, "cryo-helper: usage: cryo-helper spawn|stub|run|keep ... (internal to cryo)\n");
     return 2;
 }

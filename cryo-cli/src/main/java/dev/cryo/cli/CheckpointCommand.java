@@ -16,7 +16,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-/** {@code cryo checkpoint TARGET [--leave-running]}. */
+/** {@code cryo checkpoint TARGET [--leave-running] [--incremental | --full]}. */
 final class CheckpointCommand implements Callable<Integer> {
     private final CommandSpec spec = Options.verb(this, "checkpoint",
             "Checkpoint a process tree (then kill it, unless --leave-running).",
@@ -27,12 +27,19 @@ final class CheckpointCommand implements Callable<Integer> {
             "The PID of the root of the tree to checkpoint, or the name of a group started by `cryo run`.");
     private final OptionSpec leaveRunning = Options.flag("Resume the tree after the checkpoint instead of killing it.",
             "--leave-running");
+    private final OptionSpec incremental = Options.flag("Copy only the pages written since the previous --incremental "
+            + "or --full checkpoint of TARGET (tracked by the kernel's page tables; without a tracker, all pages, and "
+            + "the store keeps only the changed ones), and keep tracking for the next one.", "--incremental");
+    private final OptionSpec full = Options.flag("Copy every page, and start (or restart) tracking written pages for "
+            + "the next --incremental checkpoint.", "--full");
     private final StoreOption store = new StoreOption();
     private final OutputOptions output = new OutputOptions();
 
     CheckpointCommand() {
         spec.addPositional(target);
         spec.addOption(leaveRunning);
+        spec.addOption(incremental);
+        spec.addOption(full);
         store.addTo(spec);
         output.addTo(spec);
     }
@@ -44,20 +51,29 @@ final class CheckpointCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         boolean keep = leaveRunning.getValue();
+        boolean incr = incremental.getValue(), walk = full.getValue();
+        if (incr && walk) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--incremental and --full exclude each other");
+        }
+        CheckpointOptions.Tracking tracking = incr ? CheckpointOptions.Tracking.INCREMENTAL
+                : walk ? CheckpointOptions.Tracking.FULL : CheckpointOptions.Tracking.NONE;
         PrintWriter out = spec.commandLine().getOut();
         CheckpointResult result;
         if (GroupRegistry.isName(target.getValue())) {
             GroupRegistry.Group g = GroupCheckpoints.running("checkpoint", target.getValue());
             try (Store s = store.open(); TerminalProgress progress = TerminalProgress.onStderr(spec.commandLine().getErr())) {
-                result = GroupCheckpoints.take(s, progress, g, keep);
+                result = GroupCheckpoints.take(s, progress, g, keep, tracking);
             }
         } else {
             int pid = ProcessTarget.pid("checkpoint", target.getValue(), Path.of("/proc"));
             try (Store s = store.open(); TerminalProgress progress = TerminalProgress.onStderr(spec.commandLine().getErr())) {
-                result = new Checkpointer(s, progress).checkpoint(pid, new CheckpointOptions(keep, null));
+                result = new Checkpointer(s, progress).checkpoint(pid, new CheckpointOptions(keep, null, tracking));
             }
         }
         CheckpointSummary summary = CheckpointSummary.of(result, keep);
+        if (result.note() != null && (incr || walk)) {
+            spec.commandLine().getErr().println("cryo: checkpoint " + target.getValue() + ": " + result.mode() + ": " + result.note());
+        }
         out.print(output.json() ? Json.write(summary) + "\n" : summary.text());
         out.flush();
         return ExitCodes.OK;

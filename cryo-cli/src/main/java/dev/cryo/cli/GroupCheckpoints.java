@@ -29,10 +29,10 @@ final class GroupCheckpoints {
         return g;
     }
 
-    static CheckpointResult take(Store store, Progress progress, GroupRegistry.Group g, boolean leaveRunning)
-            throws EngineException, IOException {
+    static CheckpointResult take(Store store, Progress progress, GroupRegistry.Group g, boolean leaveRunning,
+                                 CheckpointOptions.Tracking tracking) throws EngineException, IOException {
         RunningGroup target = new RunningGroup(g.initPid(), g.rootPid(), FreezerCgroup.of(g.name()));
-        CheckpointResult r = new Checkpointer(store, progress).checkpointGroup(target, new CheckpointOptions(leaveRunning, g.name()));
+        CheckpointResult r = new Checkpointer(store, progress).checkpointGroup(target, new CheckpointOptions(leaveRunning, g.name(), tracking));
         new GroupRegistry().setLastCheckpoint(g, r.id());
         return r;
     }

@@ -95,7 +95,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         String home = System.getProperty("cryo.home");
         if (home == null) throw new CliException("run: --every with --detach needs the cryo launcher (cryo.home is not set)");
         Path log = g.dir().resolve("supervisor.log");
-        List<String> cmd = List.of(HelperBinary.path().toString(), "spawn", log.toString(), "--",
+        List<String> cmd = List.of(HelperBinary.path("run").toString(), "spawn", log.toString(), "--",
                 Path.of(home, "cryo").toString(), "supervise", "--store", store.directory().toString(),
                 "--every", interval, "--keep", Integer.toString(keepN), g.name());
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();

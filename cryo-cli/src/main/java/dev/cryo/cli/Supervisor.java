@@ -1,5 +1,7 @@
 package dev.cryo.cli;
 
+import dev.cryo.engine.CheckpointOptions;
+
 import dev.cryo.engine.EngineException;
 import dev.cryo.engine.Progress;
 import dev.cryo.engine.group.GroupRegistry;
@@ -37,7 +39,8 @@ final class Supervisor {
         try {
             while (waitInterval()) {
                 try (Store s = store.open()) {
-                    String id = GroupCheckpoints.take(s, Progress.NONE, group, true).id();
+                    String id = GroupCheckpoints.take(s, Progress.NONE, group, true,
+                            CheckpointOptions.Tracking.INCREMENTAL).id(); // tracked after the first
                     GroupCheckpoints.prune(s, group.name(), keep);
                     err.println("cryo: checkpoint of " + group.name() + ": " + id);
                 } catch (EngineException | IOException | RuntimeException e) {

@@ -6,6 +6,7 @@ import dev.cryo.engine.freeze.Tracer;
 import dev.cryo.engine.freeze.TreeFreezer;
 import dev.cryo.engine.group.RunningGroup;
 import dev.cryo.engine.identity.IdentityHandler;
+import dev.cryo.engine.memory.IncrementalDump;
 import dev.cryo.engine.memory.MemoryHandler;
 import dev.cryo.engine.mm.MmHandler;
 import dev.cryo.engine.signals.SignalHandler;
@@ -113,18 +114,23 @@ public final class Checkpointer {
         List<Dumping> dumping = new ArrayList<>();
         boolean frozenNow = false;
         boolean committed = false;
+        // dirty tracking follows the root process (the whole checkpoint when it is alone); other processes of a
+        // tree are copied whole, and the store keeps only their pages it lacks
+        IncrementalDump tracking = IncrementalDump.begin(pid, options.tracking(), options.trackers(), store);
         // before the freeze: the copy buffers (and with them the first native calls, which cost most), for
-        // every process of the tree as it is now; one forked since gets its buffer during the freeze
+        // every process of the tree as it is now; one forked since gets its buffer during the freeze. An
+        // incremental checkpoint copies little, into a buffer mapped when it knows how much
         Map<Integer, NativeBuffer> prepared = new LinkedHashMap<>();
         for (int p : TreeFreezer.descendants(pid)) {
             try {
-                prepared.put(p, MemoryHandler.prepare(p));
+                prepared.put(p, p == pid ? tracking.prepare() : MemoryHandler.prepare(p));
             } catch (IOException | RuntimeException gone) {
                 // exited meanwhile, or a zombie (no memory): its buffer, if any, is mapped when needed
             }
         }
-        try (CheckpointWriter writer = store.begin()) {
+        try (tracking; CheckpointWriter writer = store.begin()) {
             PhaseClock clock = new PhaseClock("checkpoint " + pid);
+            tracking.openBaseline(store);
             Faults.check("seize");
             frozenNow = true;
             if (group != null) barrier(group, freezer);
@@ -144,7 +150,8 @@ public final class Checkpointer {
             }
             for (Dumping d : dumping) {
                 // owned by the capture now
-                dumpProcess(d, writer, ghosts, files, threads, prepared.remove(d.frozen.pid()), clock);
+                dumpProcess(d, writer, ghosts, files, threads, prepared.remove(d.frozen.pid()), clock,
+                        d.frozen.pid() == pid ? tracking : null, options.leaveRunning());
             }
             Faults.point();
             long freezeMillis = (System.nanoTime() - frozenAt) / 1_000_000;
@@ -190,9 +197,12 @@ public final class Checkpointer {
             labels.put("threads", Integer.toString(threadCount));
             labels.put("freeze_ms", Long.toString(freezeMillis));
             labels.put("comm", root.comm());
+            labels.put("mode", tracking.mode());
+            if (tracking.baselineId() != null) labels.put("baseline", tracking.baselineId());
             CheckpointInfo info = writer.commit(ImageCodec.encode(checkpoint), labels);
             committed = true;
             Faults.point();
+            tracking.keep(info.id(), store, options.leaveRunning());
             clock.lap("commit");
             clock.print();
             if (!options.leaveRunning()) {
@@ -200,7 +210,8 @@ public final class Checkpointer {
                 frozenNow = false;
             }
             return new CheckpointResult(info.id(), processes.stream().map(ProcessEntry::pid).toList(), threadCount,
-                    info.logicalBytes(), info.addedBytes(), freezeMillis, (System.nanoTime() - t0) / 1_000_000);
+                    info.logicalBytes(), info.addedBytes(), freezeMillis, (System.nanoTime() - t0) / 1_000_000,
+                    tracking.mode(), tracking.baselineId(), tracking.note());
         } finally {
             prepared.values().forEach(NativeBuffer::close);
             for (Dumping d : dumping) if (d.memory != null) d.memory.close();
@@ -243,7 +254,8 @@ public final class Checkpointer {
 
     /** Dumps one frozen process with the per-process handlers; its pages are copied out, not yet written. */
     private void dumpProcess(Dumping d, CheckpointWriter writer, GhostFiles ghosts, TreeFiles files,
-                             ThreadHandler threads, NativeBuffer prepared, PhaseClock clock) throws Exception {
+                             ThreadHandler threads, NativeBuffer prepared, PhaseClock clock, IncrementalDump tracking,
+                             boolean leaveRunning) throws Exception {
         int pid = d.frozen.pid();
         ProcStat stat = StatParser.read(pid);
         List<MapsEntry> maps = MapsParser.read(pid);
@@ -259,6 +271,7 @@ public final class Checkpointer {
         MmEntry mm = new MmHandler().dump(session);
         IdentityEntry identity = new IdentityHandler().dump(session);
         List<PosixTimerEntry> posixTimers = new PosixTimerHandler().dump(session);
+        if (tracking != null) tracking.arm(session, leaveRunning);
         session.cleanUp();
         clock.lap("injected " + pid);
         Faults.check("files");
@@ -267,7 +280,8 @@ public final class Checkpointer {
         Faults.check("memory");
         clock.lap("files+identity " + pid);
         progress.update("memory", 0, -1);
-        d.memory = new MemoryHandler().capture(session, prepared);
+        d.memory = tracking != null ? new MemoryHandler().capture(session, prepared, tracking.increment())
+                : new MemoryHandler().capture(session, prepared);
         clock.lap("memory " + pid);
         d.entry = new ProcessEntry(pid, stat.ppid(), stat.pgrp(), stat.session(), threadEntries.getFirst().comm(),
                 identity, mm, d.memory.vmas(), threadEntries, fds, actions, sharedPending, itimers, "mem/" + pid,

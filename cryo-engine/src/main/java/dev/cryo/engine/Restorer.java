@@ -264,6 +264,6 @@ public final class Restorer {
     }
 
     private static Path helper() throws EngineException {
-        return HelperBinary.path();
+        return HelperBinary.path("restore");
     }
 }

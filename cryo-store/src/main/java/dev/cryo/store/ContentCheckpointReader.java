@@ -82,7 +82,7 @@ final class ContentCheckpointReader implements CheckpointReader {
         }
     }
 
-    private final class PageBlobReader implements BlobReader {
+    final class PageBlobReader implements BlobReader {
         private final Manifest.Blob blob;
         private final ChunkReader chunks;
         private final byte[] page = new byte[PAGE];
@@ -95,6 +95,15 @@ final class ContentCheckpointReader implements CheckpointReader {
         @Override
         public long size() {
             return blob.size();
+        }
+
+        /** Chunk keys, two longs per page; a writer refers to them to append pages without reading. */
+        long[] keys() {
+            return blob.keys();
+        }
+
+        StoreLayout layout() {
+            return layout;
         }
 
         @Override

@@ -134,12 +134,23 @@ final class ContentCheckpointWriter implements CheckpointWriter {
         abort();
     }
 
-    /** Cuts a blob into batches of pages and keeps one key segment per batch. */
+    /**
+     * Cuts a blob into batches of pages and keeps one key segment per batch. Pages appended by reference
+     * ({@link #append}) do not go through the pipeline: {@code pieces} then records how the blob
+     * interleaves written pages (in pipeline order) with referenced keys.
+     */
     private final class PageBlobWriter implements BlobWriter {
         final String name;
         final List<long[]> segments = new ArrayList<>();
         ChunkPipeline.Batch current;
         long size;
+        /** Bytes that went through the pipeline (equal to size unless pages were appended by reference). */
+        long dataSize;
+        /** Null until the first append by reference; then every page of the blob in order. */
+        List<Piece> pieces;
+
+        /** Pages of the blob: {@code count} written pages from pipeline page {@code from}, or referenced keys. */
+        private record Piece(long[] keys, int from, int count) {}
 
         PageBlobWriter(String name) {
             this.name = name;
@@ -155,7 +166,11 @@ final class ContentCheckpointWriter implements CheckpointWriter {
                     int n = Math.min(src.remaining(), ChunkPipeline.BATCH - current.len);
                     src.get(current.data, current.len, n);
                     current.len += n;
+                    if (pieces != null) {
+                        addPiece(null, (int) (dataSize / ChunkPipeline.PAGE), (n + ChunkPipeline.PAGE - 1) / ChunkPipeline.PAGE);
+                    }
                     size += n;
+                    dataSize += n;
                     if (current.len == ChunkPipeline.BATCH) {
                         submit();
                     }
@@ -163,6 +178,41 @@ final class ContentCheckpointWriter implements CheckpointWriter {
             } catch (IOException e) {
                 throw StoreErrors.writing(layout.root(), e);
             }
+        }
+
+        @Override
+        public void append(BlobReader source, long offset, long length) throws IOException {
+            if (!(source instanceof ContentCheckpointReader.PageBlobReader from) || !from.layout().equals(layout)) {
+                BlobWriter.super.append(source, offset, length);
+                return;
+            }
+            int page = ChunkPipeline.PAGE;
+            if (size % page != 0 || offset % page != 0 || length % page != 0 || offset + length > from.size()) {
+                throw new IllegalArgumentException("append of [" + offset + ", " + (offset + length) + ") of a blob of "
+                        + from.size() + " bytes at " + size + ": not page-aligned or past its end");
+            }
+            if (pieces == null) {
+                pieces = new ArrayList<>();
+                if (dataSize > 0) {
+                    pieces.add(new Piece(null, 0, (int) (dataSize / page)));
+                }
+            }
+            addPiece(from.keys(), (int) (offset / page), (int) (length / page));
+            size += length;
+        }
+
+        private void addPiece(long[] keys, int from, int count) {
+            if (count == 0) {
+                return;
+            }
+            if (!pieces.isEmpty()) {
+                Piece last = pieces.getLast();
+                if (last.keys == keys && last.from + last.count == from) {
+                    pieces.set(pieces.size() - 1, new Piece(keys, last.from, last.count + count));
+                    return;
+                }
+            }
+            pieces.add(new Piece(keys, from, count));
         }
 
         private void submit() throws IOException {
@@ -185,7 +235,22 @@ final class ContentCheckpointWriter implements CheckpointWriter {
         }
 
         long[] keys() {
-            int pages = Math.toIntExact((size + ChunkPipeline.PAGE - 1) / ChunkPipeline.PAGE);
+            long[] data = dataKeys();
+            if (pieces == null) {
+                return data;
+            }
+            long[] out = new long[2 * Math.toIntExact((size + ChunkPipeline.PAGE - 1) / ChunkPipeline.PAGE)];
+            int at = 0;
+            for (Piece p : pieces) {
+                System.arraycopy(p.keys != null ? p.keys : data, 2 * p.from, out, at, 2 * p.count);
+                at += 2 * p.count;
+            }
+            return out;
+        }
+
+        /** Keys of the pages that went through the pipeline, in order. */
+        private long[] dataKeys() {
+            int pages = Math.toIntExact((dataSize + ChunkPipeline.PAGE - 1) / ChunkPipeline.PAGE);
             long[] out = new long[2 * pages];
             int at = 0;
             for (long[] seg : segments) {

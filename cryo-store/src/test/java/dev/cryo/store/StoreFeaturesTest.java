@@ -73,6 +73,40 @@ class StoreFeaturesTest {
     }
 
     @Test
+    void appendRefersToAnotherCheckpointsPagesWithoutStoringThemAgain() throws IOException {
+        byte[] base = StoreTestData.random(41, 300 * 4096);
+        byte[] fresh = StoreTestData.random(42, 3 * 4096);
+        try (Store store = Store.open(tmp)) {
+            CheckpointInfo a = StoreContractTest.write(store, "a", Map.of("mem", base), new byte[] {1});
+            // the new blob: pages 0-99 of a, 1 new page, pages 150-299 of a, 2 new pages
+            byte[] expected = new byte[(100 + 1 + 150 + 2) * 4096];
+            System.arraycopy(base, 0, expected, 0, 100 * 4096);
+            System.arraycopy(fresh, 0, expected, 100 * 4096, 4096);
+            System.arraycopy(base, 150 * 4096, expected, 101 * 4096, 150 * 4096);
+            System.arraycopy(fresh, 4096, expected, 251 * 4096, 2 * 4096);
+            CheckpointInfo b;
+            try (CheckpointReader ra = store.open(a.id()); CheckpointWriter w = store.begin()) {
+                BlobWriter blob = w.blob("mem");
+                BlobReader from = ra.blob("mem");
+                blob.append(from, 0, 100 * 4096);
+                blob.write(java.nio.ByteBuffer.wrap(fresh, 0, 4096));
+                blob.append(from, 150 * 4096, 150 * 4096);
+                blob.write(java.nio.ByteBuffer.wrap(fresh, 4096, 2 * 4096));
+                assertEquals(expected.length, blob.size());
+                b = w.commit(new byte[] {2}, Map.of("name", "b"));
+            }
+            assertEquals(expected.length, b.logicalBytes());
+            assertTrue(b.addedBytes() < 4 * 4096, "added " + b.addedBytes());
+            assertReads(store, b.id(), Map.of("mem", expected));
+            // b stands on its own: removing a and collecting keeps every page b refers to
+            store.remove(a.id());
+            store.gc();
+            assertReads(store, b.id(), Map.of("mem", expected));
+            assertTrue(store.verify(b.id(), false).ok());
+        }
+    }
+
+    @Test
     void gcFreesRemovedCheckpointsAndKeepsTheRest() throws IOException {
         byte[] shared = StoreTestData.pages(31, 100);
         byte[] onlyA = StoreTestData.random(32, 300 * 4096);

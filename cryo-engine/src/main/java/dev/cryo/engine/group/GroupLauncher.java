@@ -34,7 +34,7 @@ public final class GroupLauncher {
             throws EngineException, IOException, InterruptedException {
         GroupRegistry.Group g = registry.create(name);
         FreezerCgroup cgroup = FreezerCgroup.of(name).create();
-        List<String> cmd = new ArrayList<>(List.of(HelperBinary.path().toString(), "run", "--pidfile",
+        List<String> cmd = new ArrayList<>(List.of(HelperBinary.path("run").toString(), "run", "--pidfile",
                 g.pidFile().toString(), "--cgroup", cgroup.procsFile().toString()));
         if (detach) cmd.add("--detach");
         cmd.add("--");

@@ -38,9 +38,11 @@ public final class MemoryHandler {
     /**
      * A frozen process's memory, copied out: its areas, and their dumped pages back to back in one buffer
      * (the future memory blob). Copying is all that happens while the process is frozen; hashing,
-     * compressing and writing come after it runs again.
+     * compressing and writing come after it runs again. {@code plan} interleaves the copied pages with
+     * pages of the {@code baseline} (null for a full checkpoint) that did not change.
      */
-    public record Captured(List<VmaEntry> vmas, NativeBuffer pages, long bytes) implements AutoCloseable {
+    public record Captured(List<VmaEntry> vmas, NativeBuffer pages, long bytes, BlobPlan plan, Baseline baseline)
+            implements AutoCloseable {
         @Override
         public void close() {
             pages.close();
@@ -64,21 +66,36 @@ public final class MemoryHandler {
      * when it is large enough (the result then owns it), else into a buffer mapped now.
      */
     public Captured capture(DumpSession s, NativeBuffer prepared) throws IOException {
+        return capture(s, prepared, null);
+    }
+
+    /**
+     * As {@link #capture(DumpSession, NativeBuffer)}, with dirty tracking when {@code increment} is not
+     * null: only pages written since its baseline are copied (all of them, and tracking starts, without one).
+     */
+    public Captured capture(DumpSession s, NativeBuffer prepared, Increment increment) throws IOException {
         List<VmaEntry> out = new ArrayList<>();
         RunCollector runs = new RunCollector();
-        long blobOffset = 0;
+        BlobPlan plan = new BlobPlan();
         try (Pagemap pagemap = new Pagemap(s.pid())) {
             for (MapsEntry m : s.maps()) {
                 VmaKind kind = VmaClassifier.classify(s.pid(), m, s.tree().singleProcess());
                 if (kind == null) continue;
                 long first = runs.pages();
-                long[] pageRuns = switch (kind) {
-                    case ANONYMOUS, FILE_PRIVATE -> runs.collect(pagemap, m, kind == VmaKind.FILE_PRIVATE);
-                    // the file is gone after a restore: keep everything; shared anonymous memory may hold pages this
-                    // process no longer maps (after MADV_DONTNEED they stay in the object): read it all
-                    case DELETED_FILE_PRIVATE, SHARED_ANONYMOUS -> runs.all(m);
-                    default -> new long[0];
-                };
+                long blobOffset = plan.size();
+                long[] pageRuns;
+                if (increment != null && Increment.trackable(kind)) {
+                    pageRuns = increment.pages(m, kind, runs, pagemap, plan);
+                } else {
+                    pageRuns = switch (kind) {
+                        case ANONYMOUS, FILE_PRIVATE -> runs.collect(pagemap, m, kind == VmaKind.FILE_PRIVATE);
+                        // the file is gone after a restore: keep everything; shared anonymous memory may hold pages
+                        // this process no longer maps (after MADV_DONTNEED they stay in the object): read it all
+                        case DELETED_FILE_PRIVATE, SHARED_ANONYMOUS -> runs.all(m);
+                        default -> new long[0];
+                    };
+                    plan.copied((runs.pages() - first) * PAGE);
+                }
                 java.nio.file.Path mapped = java.nio.file.Path.of("/proc/" + s.pid() + "/map_files/"
                         + Long.toHexString(m.start()) + "-" + Long.toHexString(m.end()));
                 // a deleted shared file has nothing but us to keep it; a small shared file (a JVM's hsperfdata)
@@ -89,14 +106,14 @@ public final class MemoryHandler {
                         : null;
                 out.add(new VmaEntry(m.start(), m.end(), VmaClassifier.prot(m), VmaClassifier.flags(m, kind),
                         m.offset(), m.filePath(), kind, pageRuns, blobOffset, ghost));
-                blobOffset += (runs.pages() - first) * PAGE;
             }
         }
-        NativeBuffer pages = prepared != null && prepared.size() >= blobOffset ? prepared : NativeBuffer.map(blobOffset);
+        long copied = plan.copiedBytes();
+        NativeBuffer pages = prepared != null && prepared.size() >= copied ? prepared : NativeBuffer.map(copied);
         if (pages != prepared && prepared != null) prepared.close();
         try {
             copy(s, runs, pages);
-            return new Captured(out, pages, blobOffset);
+            return new Captured(out, pages, copied, plan, increment == null ? null : increment.baseline());
         } catch (IOException | RuntimeException e) {
             pages.close();
             throw e;
@@ -105,8 +122,18 @@ public final class MemoryHandler {
 
     /** Streams captured pages into the memory blob (the process may be running again by now). */
     public static void write(Captured captured, BlobWriter blob) throws IOException {
-        for (long off = 0; off < captured.bytes(); off += WRITE_SLICE) {
-            blob.write(captured.pages().view(off, (int) Math.min(WRITE_SLICE, captured.bytes() - off)));
+        BlobPlan plan = captured.plan();
+        long copied = 0;
+        for (int i = 0; i < plan.count(); i++) {
+            long len = plan.length(i);
+            if (plan.from(i) >= 0) {
+                blob.append(captured.baseline().blob(), plan.from(i), len);
+                continue;
+            }
+            for (long off = copied; off < copied + len; off += WRITE_SLICE) {
+                blob.write(captured.pages().view(off, (int) Math.min(WRITE_SLICE, copied + len - off)));
+            }
+            copied += len;
         }
     }
 
@@ -213,7 +240,7 @@ public final class MemoryHandler {
             lens[count++] = len - first;
         }
 
-        private void add(long addr, long len) {
+        void add(long addr, long len) {
             pages += len / PAGE;
             if (count > 0 && addrs[count - 1] + lens[count - 1] == addr) {
                 lens[count - 1] += len;

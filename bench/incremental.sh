@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Benchmarks of incremental checkpoints (issue 6): workloads/dirtyrate01 (MIB MiB of touched anonymous memory,
+# RATE random pages written a second; RATE 0 = a memory-bound loop that counts its writes).
+#
+#   bench/incremental.sh rate      1 GiB writing 1% of its pages a second; N=10 incrementals 1 s apart
+#   bench/incremental.sh sizes     256 MiB, 1 GiB, 4 GiB at the same 2621 pages/s; 5 incrementals each
+#   bench/incremental.sh hash      the fallback without a tracker (full walk, store dedup) against a tracked one
+#   bench/incremental.sh overhead  memory-bound 1 GiB: writes/s alone, then with a checkpoint every 10 s and 60 s
+#
+# Stores under /var/tmp. Prints one line per checkpoint (freeze_ms, total_ms, wall ms, bytes stored, and the
+# engine's memory phase from CRYO_TIMINGS) and medians; paste them into bench/RESULTS.md with the commit.
+set -euo pipefail
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cryo=$repo/cryo
+"$cryo" --version >/dev/null
+base=$(mktemp -d /var/tmp/cryo-bench-incr.XXXXXX)
+export CRYO_STORE=$base/store
+cleanup() { # the workloads this script started, by PID (start runs in a subshell: they are listed in a file)
+    [[ -f $base/pids ]] && while read -r p; do kill -9 "$p" 2>/dev/null || true; done <"$base/pids"
+    rm -rf "$base"
+}
+trap cleanup EXIT
+ms() { echo $(( $(date +%s%N) / 1000000 )); }
+field() { grep -o "\"$1\": *[0-9]*" | head -1 | grep -o '[0-9]*$'; }
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2))}'; }
+
+start() { # MIB RATE -> pid; waits for the first tick
+    local log=$base/wl-$1-$2.log
+    local pid; pid=$("$repo/cryo-helper/target/cryo-helper" spawn "$log" -- "$repo/workloads/target/dirtyrate01" "$1" "$2")
+    echo "$pid" >>"$base/pids"
+    for _ in $(seq 1200); do grep -q "tick 1 " "$log" && break; sleep 0.05; done
+    echo "$pid"
+}
+
+# one checkpoint; prints "freeze total wall stored memory_phase mode"
+checkpoint() { # PID FLAGS...
+    local pid=$1; shift
+    local t0 t1 out
+    t0=$(ms); out=$(CRYO_TIMINGS=1 "$cryo" checkpoint "$pid" --json "$@" 2>"$base/err"); t1=$(ms)
+    local mem; mem=$(grep -o 'memory=[0-9.]*' "$base/err" | head -1 | cut -d= -f2)
+    local mode; mode=$(echo "$out" | grep -o '"mode":"[a-z]*"' | cut -d'"' -f4)
+    echo "$(echo "$out" | field freeze_ms) $(echo "$out" | field total_ms) $((t1 - t0)) $(echo "$out" | field bytes_stored) ${mem:-?} $mode"
+}
+
+series() { # LABEL PID COUNT INTERVAL_S
+    local label=$1 pid=$2 n=$3 gap=$4 fz=() tt=() wl=() st=() mm=()
+    checkpoint "$pid" --incremental --leave-running >/dev/null   # arms the tracker (a full checkpoint)
+    for i in $(seq "$n"); do
+        sleep "$gap"
+        read -r f t w s m mode < <(checkpoint "$pid" --incremental --leave-running)
+        echo "$label #$i mode=$mode freeze_ms=$f total_ms=$t wall_ms=$w bytes_stored=$s memory_phase_ms=$m"
+        fz+=("$f"); tt+=("$t"); wl+=("$w"); st+=("$s"); mm+=("${m%.*}")
+    done
+    echo "MEDIAN $label freeze_ms=$(printf '%s\n' "${fz[@]}" | median) total_ms=$(printf '%s\n' "${tt[@]}" | median)" \
+        "wall_ms=$(printf '%s\n' "${wl[@]}" | median) bytes_stored=$(printf '%s\n' "${st[@]}" | median)" \
+        "memory_phase_ms=$(printf '%s\n' "${mm[@]}" | median)"
+}
+
+case "${1:-rate}" in
+rate)
+    pid=$(start 1024 2621)
+    echo "1 GiB, 2621 pages/s (1%/s, 10.2 MiB/s); dirty between checkpoints ~ 10.2 MiB/s x (1 s + the checkpoint's own time)"
+    series "1GiB-1%/s" "$pid" 10 1
+    ;;
+sizes)
+    for size in 256 1024 4096; do
+        pid=$(start "$size" 2621)
+        series "${size}MiB-2621pages/s" "$pid" 5 1
+        kill -9 "$pid"; rm -rf "$CRYO_STORE"
+    done
+    ;;
+hash)
+    pid=$(start 1024 2621)
+    series "tracked" "$pid" 5 1
+    for i in 1 2 3; do
+        keeper=$(grep keeper_pid "/run/cryo/track/$pid" | cut -d= -f2)
+        kill "$keeper"; sleep 1
+        read -r f t w s m mode < <(checkpoint "$pid" --incremental --leave-running)
+        echo "hash-fallback #$i mode=$mode freeze_ms=$f total_ms=$t wall_ms=$w bytes_stored=$s memory_phase_ms=$m"
+    done
+    ;;
+overhead)
+    pid=$(start 1024 0)
+    log=$base/wl-1024-0.log
+    rate() { # ticks from line $1 on -> mean writes per second
+        tail -n +"$1" "$log" | grep -o 'writes=[0-9]* ns=[0-9]*' | awk -F'[= ]' '{w+=$2; n+=$4} END {printf "%.0f", w / (n / 1e9)}'
+    }
+    for phase in "none 120" "10 120" "60 180" "none 120"; do
+        read -r every secs <<<"$phase"
+        from=$(($(wc -l <"$log") + 1))
+        end=$(( $(date +%s) + secs )); n=0
+        if [[ $every != none ]]; then checkpoint "$pid" --incremental --leave-running >/dev/null; fi
+        while [[ $(date +%s) -lt $end ]]; do
+            if [[ $every == none ]]; then sleep 1; continue; fi
+            sleep "$every"; [[ $(date +%s) -lt $end ]] || break
+            checkpoint "$pid" --incremental --leave-running >/dev/null; n=$((n + 1))
+        done
+        echo "every=$every for ${secs}s: $n incremental checkpoints, writes/s=$(rate "$from")"
+        [[ $every == none ]] || { keeper=$(grep keeper_pid "/run/cryo/track/$pid" | cut -d= -f2); kill "$keeper"; }
+    done
+    ;;
+*) echo "usage: bench/incremental.sh rate|sizes|hash|overhead" >&2; exit 2 ;;
+esac

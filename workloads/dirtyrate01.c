@@ -1,0 +1,77 @@
+/*
+ * dirtyrate01: a process of MIB MiB (anonymous, every page touched) that writes RATE random pages a second,
+ * for the incremental-checkpoint benchmarks (bench/incremental.sh).
+ *
+ *   dirtyrate01 MIB RATE
+ *
+ * RATE 0 writes as fast as it can (a memory-bound loop: one 64-byte line of a random page at a time) and
+ * the tick line carries the number of writes done since the last tick, for measuring what checkpoints
+ * cost the application. Ticks every ~1 s. Each page holds its index and a version in its first words;
+ * every tick checks the pages written during it.
+ */
+#include "wl.h"
+#include <sys/mman.h>
+
+#define PAGE 4096ul
+
+static char stdout_buf[8192];
+
+static uint64_t next(uint64_t *s) {
+    uint64_t x = (*s += 0x9e3779b97f4a7c15ull);
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+    return x ^ (x >> 31);
+}
+
+static uint64_t now_ns(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
+}
+
+int main(int argc, char **argv) {
+    setvbuf(stdout, stdout_buf, _IOFBF, sizeof stdout_buf);
+    if (argc < 3) wl_fail("usage: dirtyrate01 MIB RATE");
+    size_t pages = strtoul(argv[1], NULL, 10) * 256;
+    long rate = strtol(argv[2], NULL, 10);
+    uint64_t *mem = mmap(NULL, pages * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (mem == MAP_FAILED) wl_fail("mmap: %s", strerror(errno));
+    for (size_t p = 0; p < pages; p++) {
+        uint64_t *w = mem + p * (PAGE / 8);
+        for (size_t i = 0; i < PAGE / 8; i++) w[i] = p * 512 + i + 1; /* incompressible enough, never zero */
+    }
+    uint64_t seed = 7;
+    for (;;) {
+        uint64_t writes = 0, start = now_ns();
+        if (rate > 0) {
+            /* RATE pages over the second, in 20 bursts */
+            for (int b = 0; b < 20; b++) {
+                for (long k = 0; k < rate / 20; k++) {
+                    size_t p = next(&seed) % pages;
+                    uint64_t *w = mem + p * (PAGE / 8);
+                    w[1]++;
+                    if (w[0] != p * 512 + 1) wl_fail("page %zu holds %llu", p, (unsigned long long)w[0]);
+                    writes++;
+                }
+                wl_sleep_ms(50);
+            }
+        } else {
+            while (now_ns() - start < 1000000000ull) {
+                for (int k = 0; k < 4096; k++) {
+                    size_t p = next(&seed) % pages;
+                    uint64_t *w = mem + p * (PAGE / 8) + 8 * (k & 63);
+                    w[1]++;
+                }
+                writes += 4096;
+            }
+            for (size_t p = 0; p < pages; p += 997) {
+                if (mem[p * (PAGE / 8)] != p * 512 + 1) wl_fail("page %zu holds %llu", p, (unsigned long long)mem[p * (PAGE / 8)]);
+            }
+        }
+        pthread_mutex_lock(&wl_out_lock);
+        printf("tick %llu ok pid=%d writes=%llu ns=%llu\n", (unsigned long long)++wl_tick_count, getpid(),
+               (unsigned long long)writes, (unsigned long long)(now_ns() - start));
+        fflush(stdout);
+        pthread_mutex_unlock(&wl_out_lock);
+    }
+}
