@@ -7,6 +7,7 @@ import dev.cryo.store.manifest.Manifest;
 import dev.cryo.store.manifest.ManifestCodec;
 import dev.cryo.store.pack.PackSink;
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,12 +28,12 @@ final class ContentCheckpointWriter implements CheckpointWriter {
     private final List<PageBlobWriter> blobs = new ArrayList<>();
     private boolean finished;
 
-    ContentCheckpointWriter(ContentStore store, StoreLock lock, MasterIndex index) {
+    ContentCheckpointWriter(ContentStore store, StoreLock lock, MasterIndex index, Compression compression) {
         this.store = store;
         this.layout = store.layout();
         this.lock = lock;
         this.sink = new PackSink(layout, PACK_TARGET);
-        this.pipeline = new ChunkPipeline(index, sink, ChunkPipeline.defaultThreads());
+        this.pipeline = new ChunkPipeline(index, sink, ChunkPipeline.defaultThreads(), compression);
     }
 
     ChunkPipeline pipeline() {
@@ -51,7 +52,6 @@ final class ContentCheckpointWriter implements CheckpointWriter {
         }
         PageBlobWriter b = new PageBlobWriter(name);
         blobs.add(b);
-        pipeline.blobOpened();
         return b;
     }
 
@@ -134,11 +134,17 @@ final class ContentCheckpointWriter implements CheckpointWriter {
         abort();
     }
 
-    /** Cuts a blob into batches of pages and keeps one key segment per batch. */
+    /**
+     * Cuts a blob into pages, processed in place; keeps two longs of key per page. A write that does not end
+     * on a page boundary leaves its tail in a one-page carry buffer that the next write completes.
+     */
     private final class PageBlobWriter implements BlobWriter {
         final String name;
-        final List<long[]> segments = new ArrayList<>();
-        ChunkPipeline.Batch current;
+        private long[] keys = new long[2 * 1024];
+        private final byte[] carry = new byte[ChunkPipeline.PAGE];
+        private final MemorySegment carrySegment = MemorySegment.ofArray(carry);
+        private int carried;
+        private int pages;
         long size;
 
         PageBlobWriter(String name) {
@@ -146,58 +152,59 @@ final class ContentCheckpointWriter implements CheckpointWriter {
         }
 
         @Override
-        public void write(ByteBuffer src) throws IOException {
+        public synchronized void write(ByteBuffer src) throws IOException {
             try {
-                while (src.hasRemaining()) {
-                    if (current == null) {
-                        current = pipeline.takeBatch();
-                    }
-                    int n = Math.min(src.remaining(), ChunkPipeline.BATCH - current.len);
-                    src.get(current.data, current.len, n);
-                    current.len += n;
-                    size += n;
-                    if (current.len == ChunkPipeline.BATCH) {
-                        submit();
+                int n = src.remaining();
+                MemorySegment seg = MemorySegment.ofBuffer(src);
+                long at = 0;
+                if (carried > 0) {
+                    int take = Math.min(n, ChunkPipeline.PAGE - carried);
+                    MemorySegment.copy(seg, 0, carrySegment, carried, take);
+                    carried += take;
+                    at = take;
+                    if (carried == ChunkPipeline.PAGE) {
+                        chunk(carrySegment, ChunkPipeline.PAGE);
+                        carried = 0;
                     }
                 }
+                long whole = (n - at) / ChunkPipeline.PAGE * ChunkPipeline.PAGE;
+                if (whole > 0) {
+                    chunk(seg.asSlice(at, whole), whole);
+                    at += whole;
+                }
+                if (at < n) {
+                    MemorySegment.copy(seg, at, carrySegment, carried, n - at);
+                    carried += (int) (n - at);
+                }
+                size += n;
+                src.position(src.limit());
             } catch (IOException e) {
                 throw StoreErrors.writing(layout.root(), e);
             }
         }
 
-        private void submit() throws IOException {
-            long[] seg = new long[2 * ChunkPipeline.BATCH_PAGES];
-            segments.add(seg);
-            ChunkPipeline.Batch b = current;
-            current = null;
-            pipeline.submit(b, seg);
+        private void chunk(MemorySegment seg, long len) throws IOException {
+            int more = (int) ((len + ChunkPipeline.PAGE - 1) / ChunkPipeline.PAGE);
+            if (2L * (pages + more) > keys.length) {
+                keys = java.util.Arrays.copyOf(keys, Math.max(keys.length * 2, 2 * (pages + more)));
+            }
+            pipeline.process(seg, len, keys, 2 * pages);
+            pages += more;
         }
 
-        void finish() throws IOException {
-            if (current != null) {
-                if (current.len > 0) {
-                    submit();
-                } else {
-                    pipeline.giveBack(current);
-                    current = null;
-                }
+        synchronized void finish() throws IOException {
+            if (carried > 0) {
+                chunk(carrySegment, carried);
+                carried = 0;
             }
         }
 
-        long[] keys() {
-            int pages = Math.toIntExact((size + ChunkPipeline.PAGE - 1) / ChunkPipeline.PAGE);
-            long[] out = new long[2 * pages];
-            int at = 0;
-            for (long[] seg : segments) {
-                int n = Math.min(seg.length, out.length - at);
-                System.arraycopy(seg, 0, out, at, n);
-                at += n;
-            }
-            return out;
+        synchronized long[] keys() {
+            return java.util.Arrays.copyOf(keys, 2 * pages);
         }
 
         @Override
-        public long size() {
+        public synchronized long size() {
             return size;
         }
     }

@@ -28,6 +28,18 @@ public interface Store extends Closeable {
     CheckpointWriter begin() throws IOException;
 
     /**
+     * Starts writing a new checkpoint whose new frames are compressed with {@code compression} (the store
+     * reads frames of any codec). Fails with a one-line {@link StoreException} when the codec is not
+     * available on this machine.
+     */
+    default CheckpointWriter begin(Compression compression) throws IOException {
+        if (compression != Compression.LZ4) {
+            throw new StoreException("store " + directory() + ": compression " + compression + " not supported");
+        }
+        return begin();
+    }
+
+    /**
      * Opens a checkpoint by full id, unambiguous id prefix, or name (the newest checkpoint carrying that
      * name label). Throws {@link StoreException} with a one-line message when unknown or ambiguous.
      */
