@@ -30,6 +30,8 @@ public final class PackSink {
     private final List<Future<Published>> pending = new ArrayList<>();
     private final List<Path> tmpFiles = new ArrayList<>();
     private final List<Published> done = new ArrayList<>();
+    /** Directories that got new packs (and packs/ when one was created), synced once by {@link #finish}. */
+    private final java.util.Set<Path> dirsToSync = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private ExecutorService publisher;
     private FileChannel channel;
     private Path tmp;
@@ -98,7 +100,10 @@ public final class PackSink {
             try (ch) {
                 ch.force(true);
             }
-            SecureFiles.publish(file, layout.pack(packId));
+            if (SecureFiles.rename(file, layout.pack(packId))) {
+                dirsToSync.add(layout.packsDir());
+            }
+            dirsToSync.add(layout.packDir(packId));
             return new Published(packId, t, size);
         }));
     }
@@ -125,6 +130,18 @@ public final class PackSink {
         if (publisher != null) {
             publisher.shutdown();
             publisher = null;
+        }
+        if (failure == null) {
+            // each directory once, however many packs went into it: the renames are durable before any
+            // index names the packs
+            try {
+                for (Path dir : dirsToSync) {
+                    SecureFiles.syncDirectory(dir);
+                }
+                dirsToSync.clear();
+            } catch (IOException e) {
+                failure = e;
+            }
         }
         if (failure != null) {
             throw StoreErrors.writing(layout.root(), failure);
