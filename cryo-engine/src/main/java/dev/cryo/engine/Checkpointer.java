@@ -84,7 +84,7 @@ public final class Checkpointer {
         MemoryHandler.Captured memory = null;
         // before the freeze: the copy buffer (and with it the first native calls, which cost most)
         NativeBuffer prepared = MemoryHandler.prepare(pid);
-        try (CheckpointWriter writer = store.begin()) {
+        try (CheckpointWriter writer = store.begin(options.compression())) {
             PhaseClock clock = new PhaseClock("checkpoint " + pid);
             Faults.check("seize");
             frozen = freezer.freeze();

@@ -10,5 +10,10 @@ public enum Compression {
     /** Zstandard: smaller packs for a few times the CPU; needs the system's libzstd. */
     ZSTD,
     /** Frames stored as they are. */
-    NONE
+    NONE;
+
+    /** Fails with one line naming what is missing when this codec cannot be used on this machine. */
+    public void checkAvailable() throws StoreException {
+        dev.cryo.store.pack.FrameCodec.checkAvailable(this);
+    }
 }

@@ -68,7 +68,10 @@ public interface Store extends Closeable {
         throw new StoreException("store " + directory() + ": export not supported");
     }
 
-    /** Reads a stream made by {@link #export}, storing only chunks the store lacks; the id is kept. */
+    /**
+     * Reads a stream made by {@link #export}, storing only chunks the store lacks; the id is kept. The
+     * returned info's {@code addedBytes} is what this import added to the store.
+     */
     default CheckpointInfo importFrom(java.io.InputStream in) throws IOException {
         throw new StoreException("store " + directory() + ": import not supported");
     }
