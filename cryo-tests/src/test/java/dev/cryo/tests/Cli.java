@@ -79,6 +79,47 @@ final class Cli {
         }
     }
 
+    /** A {@code cryo} run still going on (to kill it, or to run others beside it). */
+    record Running(Process process, Path out, Path err, List<String> command) {
+        /** Waits for it to end (bounded) and returns what it did. */
+        CliResult await(Duration timeout) {
+            try {
+                if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                    process.destroyForcibly();
+                    fail(String.join(" ", command) + " did not finish within " + timeout);
+                }
+                return new CliResult(command, process.exitValue(), Files.readString(out), Files.readString(err));
+            } catch (IOException e) {
+                throw new AssertionError(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
+            }
+        }
+    }
+
+    /** Starts {@code cryo args...} without waiting; stdin from {@code stdin} (or /dev/null when null). */
+    Running start(Path stdin, String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Repo.cryo().toString());
+        cmd.addAll(List.of(args));
+        int n = ++runs;
+        Path out = scratch.resolve("cli-" + n + ".out");
+        Path err = scratch.resolve("cli-" + n + ".err");
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .redirectInput(ProcessBuilder.Redirect.from((stdin == null ? Path.of("/dev/null") : stdin).toFile()))
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile());
+        pb.environment().put("CRYO_STORE", store.toString());
+        pb.environment().put("JAVA_HOME", Repo.JDK);
+        pb.environment().put("CRYO_NO_BUILD", "1");
+        try {
+            return new Running(pb.start(), out, err, cmd);
+        } catch (IOException e) {
+            throw new AssertionError("cannot run " + cmd + ": " + e, e);
+        }
+    }
+
     /** Runs and asserts exit code 0. */
     CliResult ok(String... args) {
         CliResult r = run(args);
