@@ -9,6 +9,7 @@ import dev.cryo.store.pack.PackSink;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -18,11 +19,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The write path: pages are processed where the caller holds them (no copy): each 1 MiB batch is checked
- * for zero pages, hashed (XXH3-128), looked up in the index and this checkpoint's own keys, and its new
- * chunks are packed into frames. The caller's thread works on the batches itself, helped by
- * {@code threads - 1} worker threads, and returns when all are done (the caller may then reuse its
- * buffer). Frame builders are pooled, so nothing is allocated per page.
+ * The write path: the caller's pages are cut into 1 MiB batches; each batch is copied into the working
+ * thread's own array (one bulk copy; everything after it works on a plain byte[], which a JVM that lives
+ * for one command runs fast long before the JIT has compiled the memory-segment paths), checked for zero
+ * pages, hashed (XXH3-128), looked up in the index and this checkpoint's own keys, and its new chunks are
+ * packed into frames. The caller's thread works on the batches itself, helped by {@code threads - 1}
+ * worker threads, and returns when all are done (the caller may then reuse its buffer). Buffers and frame
+ * builders are pooled, so nothing is allocated per page.
  */
 final class ChunkPipeline {
     static final int PAGE = ZeroPages.PAGE;
@@ -31,8 +34,8 @@ final class ChunkPipeline {
     private final MasterIndex index;
     private final KeySet session = new KeySet(1 << 16);
     private final ExecutorService helpers;
-    private final BlockingQueue<FrameBuilder> builders;
-    private final List<FrameBuilder> allBuilders = new ArrayList<>();
+    private final BlockingQueue<Worker> workers;
+    private final List<Worker> allWorkers = new ArrayList<>();
     private final int threads;
     private volatile IOException failure;
 
@@ -44,15 +47,18 @@ final class ChunkPipeline {
             t.setDaemon(true);
             return t;
         });
-        // one builder per thread that may work at once: the helpers and up to two callers (blobs written in parallel)
+        // one per thread that may work at once: the helpers and up to two callers (blobs written in parallel)
         int n = threads + 2;
-        this.builders = new ArrayBlockingQueue<>(n);
+        this.workers = new ArrayBlockingQueue<>(n);
         for (int i = 0; i < n; i++) {
-            FrameBuilder fb = new FrameBuilder(sink, compression);
-            allBuilders.add(fb);
-            builders.add(fb);
+            Worker w = new Worker(new FrameBuilder(sink, compression), new byte[BATCH_PAGES * PAGE]);
+            allWorkers.add(w);
+            workers.add(w);
         }
     }
+
+    /** What one working thread holds: its frame builder and its batch array. */
+    private record Worker(FrameBuilder frames, byte[] batch) {}
 
     static int defaultThreads() {
         return Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
@@ -79,15 +85,15 @@ final class ChunkPipeline {
 
         @Override
         public void run() {
-            FrameBuilder fb = null;
+            Worker w = null;
             int finished = 0;
             IOException err = null;
             try {
-                fb = builders.take();
+                w = workers.take();
                 for (int b; (b = next.getAndIncrement()) < batches; ) {
                     try {
                         if (err == null && failure == null) {
-                            batch(fb, b);
+                            batch(w, b);
                         }
                     } catch (IOException | RuntimeException e) {
                         err = e instanceof IOException io ? io : new IOException(e);
@@ -99,8 +105,8 @@ final class ChunkPipeline {
                 err = new InterruptedIOException("interrupted while writing");
                 // the batches this thread did not claim are claimed by the others
             } finally {
-                if (fb != null) {
-                    builders.add(fb);
+                if (w != null) {
+                    workers.add(w);
                 }
                 synchronized (this) {
                     done += finished;
@@ -112,19 +118,22 @@ final class ChunkPipeline {
             }
         }
 
-        private void batch(FrameBuilder fb, int b) throws IOException {
+        private void batch(Worker w, int b) throws IOException {
             long start = (long) b * BATCH_PAGES * PAGE;
-            long end = Math.min(len, start + (long) BATCH_PAGES * PAGE);
+            int end = (int) (Math.min(len, start + (long) BATCH_PAGES * PAGE) - start);
+            byte[] data = w.batch();
+            MemorySegment.copy(src, ValueLayout.JAVA_BYTE, start, data, 0, end);
+            FrameBuilder fb = w.frames();
             int k = keyAt + 2 * b * BATCH_PAGES;
             long[] h = keys;
-            for (long off = start; off < end; off += PAGE, k += 2) {
-                int n = (int) Math.min(PAGE, end - off);
-                if (ZeroPages.isZero(src, off, n)) {
+            for (int off = 0; off < end; off += PAGE, k += 2) {
+                int n = Math.min(PAGE, end - off);
+                if (ZeroPages.isZero(data, off, n)) {
                     h[k] = 0;
                     h[k + 1] = 0;
                     continue;
                 }
-                Xxh3.hash128(src, off, n, h, k);
+                Xxh3.hash128(data, off, n, h, k);
                 long lo = h[k];
                 long hi = h[k + 1];
                 if (index.contains(lo, hi)) {
@@ -135,7 +144,7 @@ final class ChunkPipeline {
                     fresh = session.add(lo, hi);
                 }
                 if (fresh) {
-                    fb.add(lo, hi, src, off, n);
+                    fb.add(lo, hi, data, off, n);
                 }
             }
         }
@@ -179,8 +188,8 @@ final class ChunkPipeline {
     /** Flushes the partial frames into the sink (every caller has returned). */
     void drain() throws IOException {
         checkFailure();
-        for (FrameBuilder fb : allBuilders) {
-            fb.flush();
+        for (Worker w : allWorkers) {
+            w.frames().flush();
         }
     }
 

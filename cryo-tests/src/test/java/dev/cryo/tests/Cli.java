@@ -46,21 +46,35 @@ final class Cli {
         return run(timeout, java.util.Map.of(), args);
     }
 
-    CliResult run(Duration timeout, java.util.Map<String, String> env, String... args) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Repo.cryo().toString());
-        cmd.addAll(List.of(args));
-        int n = ++runs;
-        Path out = scratch.resolve("cli-" + n + ".out");
-        Path err = scratch.resolve("cli-" + n + ".err");
-        ProcessBuilder pb = new ProcessBuilder(cmd)
-                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-                .redirectOutput(out.toFile())
-                .redirectError(err.toFile());
+    /**
+     * A process builder for {@code command} (cryo, or a shell line running it) with the test's store and JDK
+     * in its environment; its redirections are the caller's.
+     */
+    ProcessBuilder builder(List<String> command) {
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().put("CRYO_STORE", store.toString());
         pb.environment().put("JAVA_HOME", Repo.JDK);
         // Test what `mvn install` built: the launcher must not start a rebuild of its own mid-test.
         pb.environment().put("CRYO_NO_BUILD", "1");
+        return pb;
+    }
+
+    private List<String> cryo(String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Repo.cryo().toString());
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    CliResult run(Duration timeout, java.util.Map<String, String> env, String... args) {
+        List<String> cmd = cryo(args);
+        int n = ++runs;
+        Path out = scratch.resolve("cli-" + n + ".out");
+        Path err = scratch.resolve("cli-" + n + ".err");
+        ProcessBuilder pb = builder(cmd)
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile());
         pb.environment().putAll(env);
         try {
             Process p = pb.start();
@@ -100,19 +114,14 @@ final class Cli {
 
     /** Starts {@code cryo args...} without waiting; stdin from {@code stdin} (or /dev/null when null). */
     Running start(Path stdin, String... args) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Repo.cryo().toString());
-        cmd.addAll(List.of(args));
+        List<String> cmd = cryo(args);
         int n = ++runs;
         Path out = scratch.resolve("cli-" + n + ".out");
         Path err = scratch.resolve("cli-" + n + ".err");
-        ProcessBuilder pb = new ProcessBuilder(cmd)
+        ProcessBuilder pb = builder(cmd)
                 .redirectInput(ProcessBuilder.Redirect.from((stdin == null ? Path.of("/dev/null") : stdin).toFile()))
                 .redirectOutput(out.toFile())
                 .redirectError(err.toFile());
-        pb.environment().put("CRYO_STORE", store.toString());
-        pb.environment().put("JAVA_HOME", Repo.JDK);
-        pb.environment().put("CRYO_NO_BUILD", "1");
         try {
             return new Running(pb.start(), out, err, cmd);
         } catch (IOException e) {

@@ -119,13 +119,9 @@ class StoreCommandsIT {
         String id = cli.checkpoint(w.pid());
         Path other = tmp.resolve("other");
         String cryo = Repo.cryo().toString();
-        ProcessBuilder pb = new ProcessBuilder("bash", "-o", "pipefail", "-c",
-                "\"$0\" export \"$1\" - | \"$0\" import --store \"$2\" -", cryo, id, other.toString())
-                .redirectErrorStream(true).redirectOutput(tmp.resolve("pipe.out").toFile());
-        pb.environment().put("CRYO_STORE", cli.store().toString());
-        pb.environment().put("JAVA_HOME", Repo.JDK);
-        pb.environment().put("CRYO_NO_BUILD", "1");
-        Process p = pb.start();
+        Process p = cli.builder(List.of("bash", "-o", "pipefail", "-c",
+                        "\"$0\" export \"$1\" - | \"$0\" import --store \"$2\" -", cryo, id, other.toString()))
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("pipe.out").toFile()).start();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "export | import finishes");
         String out = Files.readString(tmp.resolve("pipe.out"));
         assertEquals(0, p.exitValue(), out);
@@ -232,12 +228,8 @@ class StoreCommandsIT {
         Workload w = counter("w", 32);
         String id = cli.checkpoint(w.pid());
         // an export into a pipe nobody reads holds the store (shared, as a checkpoint does) until it is drained
-        ProcessBuilder pb = new ProcessBuilder(Repo.cryo().toString(), "export", id, "-")
-                .redirectError(tmp.resolve("exp.err").toFile());
-        pb.environment().put("CRYO_STORE", cli.store().toString());
-        pb.environment().put("JAVA_HOME", Repo.JDK);
-        pb.environment().put("CRYO_NO_BUILD", "1");
-        Process export = pb.start();
+        Process export = cli.builder(List.of(Repo.cryo().toString(), "export", id, "-"))
+                .redirectError(tmp.resolve("exp.err").toFile()).start();
         try (InputStream in = export.getInputStream()) {
             assertTrue(in.read() >= 0, "the export has started writing"); // so it holds the store
             CliResult gc = cli.run("gc");

@@ -2,8 +2,6 @@ package dev.cryo.store.pack;
 
 import dev.cryo.store.Compression;
 import java.io.IOException;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 
 /**
  * Gathers new chunks into frames (up to 16 chunks, 64 KiB), compresses them and hands them to a
@@ -28,7 +26,6 @@ public final class FrameBuilder {
     /** One frame being filled. */
     private static final class Frame {
         final byte[] raw = new byte[FrameCodec.MAX_FRAME];
-        final MemorySegment rawSegment = MemorySegment.ofArray(raw);
         final long[] keys = new long[2 * MAX_CHUNKS];
         final int[] offs = new int[MAX_CHUNKS];
         final int[] lens = new int[MAX_CHUNKS];
@@ -47,16 +44,11 @@ public final class FrameBuilder {
     }
 
     public void add(long lo, long hi, byte[] src, int off, int len) throws IOException {
-        add(lo, hi, MemorySegment.ofArray(src), off, len);
-    }
-
-    /** Adds one chunk straight from the caller's memory (heap or native). */
-    public void add(long lo, long hi, MemorySegment src, long off, int len) throws IOException {
         Frame f = looksRandom(src, off, len) ? randomLooking : packable;
         if (f.n == MAX_CHUNKS || f.used + len > f.raw.length) {
             flush(f);
         }
-        MemorySegment.copy(src, off, f.rawSegment, f.used, len);
+        System.arraycopy(src, off, f.raw, f.used, len);
         f.keys[2 * f.n] = lo;
         f.keys[2 * f.n + 1] = hi;
         f.offs[f.n] = f.used;
@@ -67,7 +59,7 @@ public final class FrameBuilder {
     }
 
     /** Counts distinct byte values in 128 evenly spread samples: ~101 for random data, far fewer for text or heaps. */
-    boolean looksRandom(MemorySegment b, long off, int len) {
+    boolean looksRandom(byte[] b, int off, int len) {
         if (len < 1024) {
             return false;
         }
@@ -78,9 +70,8 @@ public final class FrameBuilder {
         s[3] = 0;
         int stride = len / 128;
         int distinct = 0;
-        long p = off + 7;
-        for (int i = 0; i < 128; i++, p += stride) {
-            int v = b.get(ValueLayout.JAVA_BYTE, p) & 0xFF;
+        for (int i = 0, p = off + 7; i < 128; i++, p += stride) {
+            int v = b[p] & 0xFF;
             long bit = 1L << (v & 63);
             if ((s[v >>> 6] & bit) == 0) {
                 s[v >>> 6] |= bit;
