@@ -38,6 +38,10 @@ public final class PackSink {
     private PackTable table;
     private long position;
     private long bytesWritten;
+    /** Where the open pack's last early writeback started. */
+    private long flushedTo;
+    /** Written bytes of a pack after which its writeback is started early. */
+    private static final long WRITEBACK_STEP = 8L << 20;
 
     public PackSink(StoreLayout layout, long targetPackBytes) {
         this.layout = layout;
@@ -53,6 +57,7 @@ public final class PackSink {
             channel = SecureFiles.createNew(tmp);
             table = new PackTable();
             position = 0;
+            flushedTo = 0;
         }
         ByteBuffer buf = ByteBuffer.wrap(frame, 0, compLen);
         long at = position;
@@ -66,6 +71,18 @@ public final class PackSink {
         bytesWritten += compLen;
         if (position >= target) {
             seal();
+        } else if (position - flushedTo >= WRITEBACK_STEP) {
+            // start the disk on what is written so far, in the background: the fsync when the pack is
+            // sealed (and the commit waiting for it) then finds most of it on disk already
+            flushedTo = position;
+            FileChannel ch = channel;
+            publisher().execute(() -> {
+                try {
+                    ch.force(false);
+                } catch (IOException ignored) {
+                    // only an early start: the fsync at seal time reports any failure
+                }
+            });
         }
     }
 
@@ -89,14 +106,7 @@ public final class PackSink {
         channel = null;
         tmp = null;
         table = null;
-        if (publisher == null) {
-            publisher = Executors.newSingleThreadExecutor(r -> {
-                Thread th = new Thread(r, "cryo-pack-publisher");
-                th.setDaemon(true);
-                return th;
-            });
-        }
-        pending.add(publisher.submit(() -> {
+        pending.add(publisher().submit(() -> {
             try (ch) {
                 ch.force(true);
             }
@@ -106,6 +116,18 @@ public final class PackSink {
             dirsToSync.add(layout.packDir(packId));
             return new Published(packId, t, size);
         }));
+    }
+
+    /** The one background thread that syncs and renames packs, in the order they were handed to it. */
+    private ExecutorService publisher() {
+        if (publisher == null) {
+            publisher = Executors.newSingleThreadExecutor(r -> {
+                Thread th = new Thread(r, "cryo-pack-publisher");
+                th.setDaemon(true);
+                return th;
+            });
+        }
+        return publisher;
     }
 
     /** Seals the open pack and waits until every pack is durable; returns them all. */
