@@ -8,6 +8,7 @@ import dev.cryo.cli.output.TransferSummary;
 import dev.cryo.store.CheckpointInfo;
 import dev.cryo.store.CheckpointReader;
 import dev.cryo.store.Store;
+import dev.cryo.store.StoreException;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
 
@@ -100,6 +101,11 @@ final class ExportCommand implements Callable<Integer> {
             }
             Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE);
             return out.count();
+        } catch (StoreException | FileAlreadyExistsException e) {
+            throw e;
+        } catch (IOException e) {
+            // a full disk or an I/O error: name the file being written (the message alone says only why)
+            throw new IOException(path + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
         } finally {
             Files.deleteIfExists(tmp);
         }

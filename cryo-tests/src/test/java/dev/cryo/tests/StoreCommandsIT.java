@@ -41,9 +41,45 @@ class StoreCommandsIT {
         cli = new Cli(tmp.resolve("store"), tmp);
     }
 
+    private final List<Path> mounts = new ArrayList<>();
+
     @AfterEach
-    void stopWorkloads() {
+    void stopWorkloads() throws Exception {
         started.forEach(Workload::close);
+        for (Path m : mounts) {
+            new ProcessBuilder("umount", "-l", m.toString()).start().waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** A 1 MiB tmpfs (the integration tests run as root): a disk that fills at once. */
+    private Path tinyDisk(String name) throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve(name));
+        Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=1m,mode=0700", "tmpfs", dir.toString())
+                .redirectErrorStream(true).start();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0, "mount a 1 MiB tmpfs at " + dir);
+        mounts.add(dir);
+        return dir;
+    }
+
+    @Test
+    void aFullDiskFailsExportAndImportCleanly() throws Exception {
+        Workload w = counter("w", 8);
+        String id = cli.checkpoint(w.pid());
+        Path full = tinyDisk("full");
+        Path target = full.resolve("ck.cryo");
+        String export = assertOperationalError(cli.run("export", id, target.toString()));
+        assertTrue(export.toLowerCase().contains("space") && export.contains(target.toString()),
+                () -> "the error names the file and says there is no space: " + export);
+        try (var files = Files.list(full)) {
+            assertEquals(List.of(), files.toList(), "a failed export leaves nothing behind");
+        }
+        Path file = tmp.resolve("ck.cryo");
+        cli.ok("export", id, file.toString());
+        Cli tiny = new Cli(tinyDisk("small").resolve("store"), tmp);
+        String imported = assertOperationalError(tiny.run("import", file.toString()));
+        assertTrue(imported.toLowerCase().contains("space"), () -> "the error says there is no space: " + imported);
+        assertVerifies(tiny);
+        assertEquals("", tiny.ok("ls").stdout().lines().skip(1).reduce("", String::concat), "nothing was imported");
     }
 
     private Workload counter(String name, int mib) {
@@ -121,11 +157,13 @@ class StoreCommandsIT {
         String cryo = Repo.cryo().toString();
         Process p = cli.builder(List.of("bash", "-o", "pipefail", "-c",
                         "\"$0\" export \"$1\" - | \"$0\" import --store \"$2\" -", cryo, id, other.toString()))
-                .redirectErrorStream(true).redirectOutput(tmp.resolve("pipe.out").toFile()).start();
+                .redirectOutput(tmp.resolve("pipe.out").toFile()).redirectError(tmp.resolve("pipe.err").toFile()).start();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "export | import finishes");
         String out = Files.readString(tmp.resolve("pipe.out"));
-        assertEquals(0, p.exitValue(), out);
-        assertTrue(out.strip().endsWith(id), () -> "import prints the id last: " + out);
+        String err = Files.readString(tmp.resolve("pipe.err"));
+        assertEquals(0, p.exitValue(), () -> out + err);
+        assertTrue(out.strip().endsWith(id), () -> "import prints the id last on stdout: " + out);
+        assertTrue(err.contains("exported " + id), () -> "export reports on stderr when the stream is stdout: " + err);
         Cli imported = new Cli(other, tmp);
         assertVerifies(imported);
         restoreAndSeeItContinue(imported, w, id);
