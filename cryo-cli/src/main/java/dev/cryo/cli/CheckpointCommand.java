@@ -7,6 +7,7 @@ import dev.cryo.engine.CheckpointOptions;
 import dev.cryo.engine.CheckpointResult;
 import dev.cryo.engine.Checkpointer;
 import dev.cryo.engine.group.GroupRegistry;
+import dev.cryo.store.Compression;
 import dev.cryo.store.Store;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -16,7 +17,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-/** {@code cryo checkpoint TARGET [--leave-running] [--incremental | --full]}. */
+/** {@code cryo checkpoint TARGET [--leave-running] [--incremental | --full] [--compress lz4|zstd|none]}. */
 final class CheckpointCommand implements Callable<Integer> {
     private final CommandSpec spec = Options.verb(this, "checkpoint",
             "Checkpoint a process tree (then kill it, unless --leave-running).",
@@ -32,6 +33,12 @@ final class CheckpointCommand implements Callable<Integer> {
             + "the store keeps only the changed ones), and keep tracking for the next one.", "--incremental");
     private final OptionSpec full = Options.flag("Copy every page, and start (or restart) tracking written pages for "
             + "the next --incremental checkpoint.", "--full");
+    private final OptionSpec compress = OptionSpec.builder("--compress").paramLabel("lz4|zstd|none")
+            .type(Compression.class).converters(new LowerCaseEnumConverter<>(Compression.class))
+            .defaultValue("lz4")
+            .description("How the store compresses the new data: lz4 (fast), zstd (smaller, slower; needs libzstd), "
+                    + "none. Any store reads all of them. Default: ${DEFAULT-VALUE}.")
+            .build();
     private final StoreOption store = new StoreOption();
     private final OutputOptions output = new OutputOptions();
 
@@ -40,6 +47,7 @@ final class CheckpointCommand implements Callable<Integer> {
         spec.addOption(leaveRunning);
         spec.addOption(incremental);
         spec.addOption(full);
+        spec.addOption(compress);
         store.addTo(spec);
         output.addTo(spec);
     }
@@ -57,17 +65,19 @@ final class CheckpointCommand implements Callable<Integer> {
         }
         CheckpointOptions.Tracking tracking = incr ? CheckpointOptions.Tracking.INCREMENTAL
                 : walk ? CheckpointOptions.Tracking.FULL : CheckpointOptions.Tracking.NONE;
+        Compression compression = compress.getValue();
+        compression.checkAvailable();
         PrintWriter out = spec.commandLine().getOut();
         CheckpointResult result;
         if (GroupRegistry.isName(target.getValue())) {
             GroupRegistry.Group g = GroupCheckpoints.running("checkpoint", target.getValue());
             try (Store s = store.open(); TerminalProgress progress = TerminalProgress.onStderr(spec.commandLine().getErr())) {
-                result = GroupCheckpoints.take(s, progress, g, keep, tracking);
+                result = GroupCheckpoints.take(s, progress, g, keep, tracking, compression);
             }
         } else {
             int pid = ProcessTarget.pid("checkpoint", target.getValue(), Path.of("/proc"));
             try (Store s = store.open(); TerminalProgress progress = TerminalProgress.onStderr(spec.commandLine().getErr())) {
-                result = new Checkpointer(s, progress).checkpoint(pid, new CheckpointOptions(keep, null, tracking));
+                result = new Checkpointer(s, progress).checkpoint(pid, new CheckpointOptions(keep, null, tracking).compressedWith(compression));
             }
         }
         CheckpointSummary summary = CheckpointSummary.of(result, keep);

@@ -33,6 +33,9 @@ public final class CryoCommand implements Callable<Integer> {
         m.put("inspect", () -> new InspectCommand().spec());
         m.put("rm", () -> new RmCommand().spec());
         m.put("verify", () -> new VerifyCommand().spec());
+        m.put("gc", () -> new GcCommand().spec());
+        m.put("export", () -> new ExportCommand().spec());
+        m.put("import", () -> new ImportCommand().spec());
         m.put("demo", () -> new DemoCommand().spec());
         m.put("help", CommandLine.HelpCommand::new); // picocli's own (annotated): only built for listings
         return m;

@@ -1,6 +1,7 @@
 package dev.cryo.cli;
 
 import dev.cryo.engine.CheckpointOptions;
+import dev.cryo.store.Compression;
 import dev.cryo.engine.CheckpointResult;
 import dev.cryo.engine.Checkpointer;
 import dev.cryo.engine.EngineException;
@@ -30,9 +31,10 @@ final class GroupCheckpoints {
     }
 
     static CheckpointResult take(Store store, Progress progress, GroupRegistry.Group g, boolean leaveRunning,
-                                 CheckpointOptions.Tracking tracking) throws EngineException, IOException {
+                                 CheckpointOptions.Tracking tracking, Compression compression)
+            throws EngineException, IOException {
         RunningGroup target = new RunningGroup(g.initPid(), g.rootPid(), FreezerCgroup.of(g.name()));
-        CheckpointResult r = new Checkpointer(store, progress).checkpointGroup(target, new CheckpointOptions(leaveRunning, g.name(), tracking));
+        CheckpointResult r = new Checkpointer(store, progress).checkpointGroup(target, new CheckpointOptions(leaveRunning, g.name(), tracking).compressedWith(compression));
         new GroupRegistry().setLastCheckpoint(g, r.id());
         return r;
     }

@@ -40,7 +40,7 @@ final class Supervisor {
             while (waitInterval()) {
                 try (Store s = store.open()) {
                     String id = GroupCheckpoints.take(s, Progress.NONE, group, true,
-                            CheckpointOptions.Tracking.INCREMENTAL).id(); // tracked after the first
+                            CheckpointOptions.Tracking.INCREMENTAL, dev.cryo.store.Compression.LZ4).id(); // tracked after the first
                     GroupCheckpoints.prune(s, group.name(), keep);
                     err.println("cryo: checkpoint of " + group.name() + ": " + id);
                 } catch (EngineException | IOException | RuntimeException e) {

@@ -68,7 +68,8 @@ class CommandLineTest {
 
     @Test
     void everyVerbHasHelp() {
-        for (String verb : new String[] {"checkpoint", "restore", "ls", "inspect", "rm", "verify", "demo"}) {
+        for (String verb : new String[] {"checkpoint", "restore", "ls", "inspect", "rm", "verify", "gc", "export",
+                "import", "demo"}) {
             CliRun r = CliRun.of(verb, "--help");
             assertEquals(0, r.exit(), verb);
             assertTrue(r.out().contains("Usage: cryo " + verb), r.out());
@@ -180,15 +181,16 @@ class CommandLineTest {
     void onlyTheNamedVerbIsBuiltButListingsSeeAll() {
         assertEquals(java.util.List.of("ls"), CryoCommand.verbsNeeded(new String[] {"ls", "--json"}));
         assertEquals(java.util.List.of("restore"), CryoCommand.verbsNeeded(new String[] {"--verbose", "restore", "x"}));
-        assertEquals(13, CryoCommand.verbsNeeded(new String[] {}).size());
-        assertEquals(13, CryoCommand.verbsNeeded(new String[] {"help", "ls"}).size());
-        assertEquals(13, CryoCommand.verbsNeeded(new String[] {"frob"}).size());
+        assertEquals(16, CryoCommand.verbsNeeded(new String[] {}).size());
+        assertEquals(16, CryoCommand.verbsNeeded(new String[] {"help", "ls"}).size());
+        assertEquals(16, CryoCommand.verbsNeeded(new String[] {"frob"}).size());
     }
 
     @Test
     void bareUsageListsEveryVerb() {
         String usage = CliRun.of().err();
-        for (String verb : new String[] {"checkpoint", "restore", "ls", "inspect", "rm", "verify", "demo", "help"}) {
+        for (String verb : new String[] {"checkpoint", "restore", "ls", "inspect", "rm", "verify", "gc", "export",
+                "import", "demo", "help"}) {
             assertTrue(usage.contains("\n  " + verb + " "), verb + " missing from: " + usage);
         }
     }

@@ -2,6 +2,7 @@ package dev.cryo.engine;
 
 import dev.cryo.engine.memory.TrackerHolder;
 import dev.cryo.engine.memory.TrackerKeeper;
+import dev.cryo.store.Compression;
 
 /**
  * How to take a checkpoint.
@@ -10,8 +11,10 @@ import dev.cryo.engine.memory.TrackerKeeper;
  * @param name         label recorded with the checkpoint (a group name), or null
  * @param tracking     whether to use and keep dirty tracking (incremental checkpoints)
  * @param trackers     who keeps the tracker between checkpoints: keeper processes by default, or a supervisor
+ * @param compression  how the store compresses the checkpoint's new data
  */
-public record CheckpointOptions(boolean leaveRunning, String name, Tracking tracking, TrackerHolder trackers) {
+public record CheckpointOptions(boolean leaveRunning, String name, Tracking tracking, TrackerHolder trackers,
+                                Compression compression) {
 
     /** Dirty tracking: what a checkpoint copies, and whether it leaves a tracker for the next one. */
     public enum Tracking {
@@ -28,7 +31,12 @@ public record CheckpointOptions(boolean leaveRunning, String name, Tracking trac
     }
 
     public CheckpointOptions(boolean leaveRunning, String name, Tracking tracking) {
-        this(leaveRunning, name, tracking, TrackerKeeper.PROCESSES);
+        this(leaveRunning, name, tracking, TrackerKeeper.PROCESSES, Compression.LZ4);
+    }
+
+    /** The same options with another compression. */
+    public CheckpointOptions compressedWith(Compression c) {
+        return new CheckpointOptions(leaveRunning, name, tracking, trackers, c);
     }
 
     public static CheckpointOptions defaults() {

@@ -128,7 +128,7 @@ public final class Checkpointer {
                 // exited meanwhile, or a zombie (no memory): its buffer, if any, is mapped when needed
             }
         }
-        try (tracking; CheckpointWriter writer = store.begin()) {
+        try (tracking; CheckpointWriter writer = store.begin(options.compression())) {
             PhaseClock clock = new PhaseClock("checkpoint " + pid);
             tracking.openBaseline(store);
             Faults.check("seize");

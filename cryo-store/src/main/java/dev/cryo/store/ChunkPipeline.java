@@ -8,152 +8,134 @@ import dev.cryo.store.pack.FrameBuilder;
 import dev.cryo.store.pack.PackSink;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The write path: page batches go to a small worker pool; each worker finds zero pages, hashes the rest
- * (XXH3-128), drops chunks the store or this pipeline already has, and packs the new ones into frames.
- * Batches (1 MiB) and frame buffers are pooled, so nothing is allocated per page.
+ * The write path: the caller's pages are cut into 1 MiB batches; each batch is copied into the working
+ * thread's own array (one bulk copy; everything after it works on a plain byte[], which a JVM that lives
+ * for one command runs fast long before the JIT has compiled the memory-segment paths), checked for zero
+ * pages, hashed (XXH3-128), looked up in the index and this checkpoint's own keys, and its new chunks are
+ * packed into frames. The caller's thread works on the batches itself, helped by {@code threads - 1}
+ * worker threads, and returns when all are done (the caller may then reuse its buffer). Buffers and frame
+ * builders are pooled, so nothing is allocated per page.
  */
 final class ChunkPipeline {
     static final int PAGE = ZeroPages.PAGE;
     static final int BATCH_PAGES = 256;
-    static final int BATCH = BATCH_PAGES * PAGE;
-
-    /** A buffer of consecutive pages of one blob, and where their keys go. */
-    static final class Batch {
-        final byte[] data = new byte[BATCH];
-        int len;
-        long[] keys;
-    }
 
     private final MasterIndex index;
     private final KeySet session = new KeySet(1 << 16);
-    private final PackSink sink;
-    private final ExecutorService workers;
-    private final BlockingQueue<Batch> free = new LinkedBlockingQueue<>();
-    private final BlockingQueue<FrameBuilder> builders;
-    private final List<FrameBuilder> allBuilders = new ArrayList<>();
-    private final AtomicInteger allocated = new AtomicInteger();
-    private final Object idle = new Object();
-    private int inflight;
+    private final ExecutorService helpers;
+    private final BlockingQueue<Worker> workers;
+    private final List<Worker> allWorkers = new ArrayList<>();
     private final int threads;
-    private volatile int batchLimit;
     private volatile IOException failure;
 
-    ChunkPipeline(MasterIndex index, PackSink sink, int threads) {
+    ChunkPipeline(MasterIndex index, PackSink sink, int threads, Compression compression) {
         this.index = index;
-        this.sink = sink;
-        this.workers = Executors.newFixedThreadPool(threads, r -> {
+        this.threads = threads;
+        this.helpers = threads <= 1 ? null : Executors.newFixedThreadPool(threads - 1, r -> {
             Thread t = new Thread(r, "cryo-store-worker");
             t.setDaemon(true);
             return t;
         });
-        this.threads = threads;
-        this.builders = new ArrayBlockingQueue<>(threads + 1);
-        for (int i = 0; i < threads + 1; i++) {
-            FrameBuilder fb = new FrameBuilder(sink, this::behind);
-            allBuilders.add(fb);
-            builders.add(fb);
+        // one per thread that may work at once: the helpers and up to two callers (blobs written in parallel)
+        int n = threads + 2;
+        this.workers = new ArrayBlockingQueue<>(n);
+        for (int i = 0; i < n; i++) {
+            Worker w = new Worker(new FrameBuilder(sink, compression), new byte[BATCH_PAGES * PAGE]);
+            allWorkers.add(w);
+            workers.add(w);
         }
-        this.batchLimit = 2 * threads + 2;
     }
 
-    /** More batches waiting than workers to take them: compressing now would slow the checkpoint. */
-    private boolean behind() {
-        synchronized (idle) {
-            return inflight > threads;
-        }
-    }
+    /** What one working thread holds: its frame builder and its batch array. */
+    private record Worker(FrameBuilder frames, byte[] batch) {}
 
     static int defaultThreads() {
         return Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
     }
 
-    /** Each open blob may hold one partly filled batch; the pool grows by one per blob so none starves. */
-    void blobOpened() {
-        batchLimit++;
-    }
+    /** The pages of one call, cut into batches that the caller and the helpers claim one at a time. */
+    private final class Job implements Runnable {
+        final MemorySegment src;
+        final long len;
+        final long[] keys;
+        final int keyAt;
+        final int batches;
+        final AtomicInteger next = new AtomicInteger();
+        int done;
+        IOException error;
 
-    Batch takeBatch() throws IOException {
-        checkFailure();
-        Batch b = free.poll();
-        if (b != null) {
-            return b;
+        Job(MemorySegment src, long len, long[] keys, int keyAt) {
+            this.src = src;
+            this.len = len;
+            this.keys = keys;
+            this.keyAt = keyAt;
+            this.batches = (int) ((len + (long) BATCH_PAGES * PAGE - 1) / ((long) BATCH_PAGES * PAGE));
         }
-        if (allocated.incrementAndGet() <= batchLimit) {
-            return new Batch();
-        }
-        allocated.decrementAndGet();
-        try {
-            return free.take();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while writing");
-        }
-    }
 
-    void giveBack(Batch b) {
-        b.len = 0;
-        b.keys = null;
-        free.add(b);
-    }
-
-    /** Hands a filled batch to the workers; its keys land in {@code keys} (2 longs per page). */
-    void submit(Batch b, long[] keys) throws IOException {
-        checkFailure();
-        b.keys = keys;
-        synchronized (idle) {
-            inflight++;
-        }
-        workers.execute(() -> {
+        @Override
+        public void run() {
+            Worker w = null;
+            int finished = 0;
+            IOException err = null;
             try {
-                process(b);
-            } catch (IOException | RuntimeException e) {
-                if (failure == null) {
-                    failure = e instanceof IOException io ? io : new IOException(e);
+                w = workers.take();
+                for (int b; (b = next.getAndIncrement()) < batches; ) {
+                    try {
+                        if (err == null && failure == null) {
+                            batch(w, b);
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        err = e instanceof IOException io ? io : new IOException(e);
+                    }
+                    finished++;
                 }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                err = new InterruptedIOException("interrupted while writing");
+                // the batches this thread did not claim are claimed by the others
             } finally {
-                giveBack(b);
-                synchronized (idle) {
-                    inflight--;
-                    idle.notifyAll();
+                if (w != null) {
+                    workers.add(w);
+                }
+                synchronized (this) {
+                    done += finished;
+                    if (err != null && error == null) {
+                        error = err;
+                    }
+                    notifyAll();
                 }
             }
-        });
-    }
-
-    private void process(Batch b) throws IOException {
-        FrameBuilder fb;
-        try {
-            fb = builders.take();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted");
         }
-        try {
-            byte[] data = b.data;
-            long[] keys = b.keys;
-            for (int p = 0, off = 0; off < b.len; p++, off += PAGE) {
-                if (failure != null) {
-                    return;
-                }
-                int len = Math.min(PAGE, b.len - off);
-                if (ZeroPages.isZero(data, off, len)) {
-                    keys[2 * p] = 0;
-                    keys[2 * p + 1] = 0;
+
+        private void batch(Worker w, int b) throws IOException {
+            long start = (long) b * BATCH_PAGES * PAGE;
+            int end = (int) (Math.min(len, start + (long) BATCH_PAGES * PAGE) - start);
+            byte[] data = w.batch();
+            MemorySegment.copy(src, ValueLayout.JAVA_BYTE, start, data, 0, end);
+            FrameBuilder fb = w.frames();
+            int k = keyAt + 2 * b * BATCH_PAGES;
+            long[] h = keys;
+            for (int off = 0; off < end; off += PAGE, k += 2) {
+                int n = Math.min(PAGE, end - off);
+                if (ZeroPages.isZero(data, off, n)) {
+                    h[k] = 0;
+                    h[k + 1] = 0;
                     continue;
                 }
-                Xxh3.hash128(data, off, len, keys, 2 * p);
-                long lo = keys[2 * p];
-                long hi = keys[2 * p + 1];
+                Xxh3.hash128(data, off, n, h, k);
+                long lo = h[k];
+                long hi = h[k + 1];
                 if (index.contains(lo, hi)) {
                     continue;
                 }
@@ -162,50 +144,65 @@ final class ChunkPipeline {
                     fresh = session.add(lo, hi);
                 }
                 if (fresh) {
-                    fb.add(lo, hi, data, off, len);
+                    fb.add(lo, hi, data, off, n);
                 }
             }
-        } finally {
-            builders.add(fb);
         }
-    }
 
-    /** Waits for every submitted batch and flushes the partial frames into the sink. */
-    void drain() throws IOException {
-        synchronized (idle) {
-            while (inflight > 0) {
+        synchronized void await() throws InterruptedIOException {
+            while (done < batches) {
                 try {
-                    idle.wait();
+                    wait();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new InterruptedIOException("interrupted while writing");
                 }
             }
         }
+    }
+
+    /**
+     * Chunks {@code src[0, len)} (pages, the last one possibly short) and stores the keys, two longs per page,
+     * into {@code keys} from {@code keyAt}. Returns when every page is processed.
+     */
+    void process(MemorySegment src, long len, long[] keys, int keyAt) throws IOException {
         checkFailure();
-        for (FrameBuilder fb : allBuilders) {
-            fb.flush();
+        if (len == 0) {
+            return;
+        }
+        Job job = new Job(src, len, keys, keyAt);
+        int extra = helpers == null ? 0 : Math.min(threads - 1, job.batches - 1);
+        for (int i = 0; i < extra; i++) {
+            helpers.execute(job);
+        }
+        job.run();
+        job.await();
+        if (job.error != null) {
+            if (failure == null) {
+                failure = job.error;
+            }
+            throw job.error;
+        }
+    }
+
+    /** Flushes the partial frames into the sink (every caller has returned). */
+    void drain() throws IOException {
+        checkFailure();
+        for (Worker w : allWorkers) {
+            w.frames().flush();
         }
     }
 
     void shutdown() {
-        workers.shutdownNow();
+        if (helpers != null) {
+            helpers.shutdownNow();
+        }
     }
 
-    /** Waits for running batches to stop (after a failure or abort) before files are deleted. */
+    /** Stops work in progress (after a failure or abort) before files are deleted. */
     void quiesce() {
         if (failure == null) {
             failure = new InterruptedIOException("checkpoint discarded");
-        }
-        synchronized (idle) {
-            while (inflight > 0) {
-                try {
-                    idle.wait();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
         }
     }
 

@@ -7,6 +7,7 @@ import dev.cryo.store.pack.FrameCodec;
 import dev.cryo.store.pack.PackTable;
 import java.io.Closeable;
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
@@ -64,6 +65,7 @@ public final class ChunkReader {
     private static final int CACHE = 4;
     private byte[] comp = new byte[FrameCodec.maxCompressedLength(FrameCodec.MAX_FRAME)];
     private final byte[][] cacheRaw = new byte[CACHE][];
+    private final MemorySegment[] cacheSegment = new MemorySegment[CACHE];
     private final int[] cachePack = {-1, -1, -1, -1};
     private final int[] cacheFrame = {-1, -1, -1, -1};
     private int nextVictim;
@@ -82,6 +84,14 @@ public final class ChunkReader {
 
     /** Copies the chunk {@code (lo, hi)} into {@code dst} at {@code at}; returns its length. */
     public int read(long lo, long hi, byte[] dst, int at) throws IOException {
+        return read(lo, hi, MemorySegment.ofArray(dst), at);
+    }
+
+    /**
+     * Copies the chunk {@code (lo, hi)}, hash-checked, into {@code dst} (heap or native) at {@code at};
+     * returns its length.
+     */
+    public int read(long lo, long hi, MemorySegment dst, long at) throws IOException {
         int g = index.find(lo, hi);
         if (g < 0) {
             throw new StoreException("store " + layout.root() + ": chunk " + ChunkKey.hex(lo, hi)
@@ -103,7 +113,7 @@ public final class ChunkReader {
             nextVictim = (nextVictim + 1) % CACHE;
             loadFrame(slot, pack, t, frame);
         }
-        byte[] raw = cacheRaw[slot];
+        MemorySegment raw = cacheSegment[slot];
         int off = t.chunkOffset[c];
         int len = t.chunkLen[c];
         Xxh3.hash128(raw, off, len, hash, 0);
@@ -111,7 +121,7 @@ public final class ChunkReader {
             throw new StoreException(layout.describe(layout.pack(index.packId(pack))) + ": damaged pack (chunk "
                     + ChunkKey.hex(lo, hi) + " does not match its hash)");
         }
-        System.arraycopy(raw, off, dst, at, len);
+        MemorySegment.copy(raw, off, dst, at, len);
         bytesRead += len;
         return len;
     }
@@ -127,10 +137,16 @@ public final class ChunkReader {
         }
         if (cacheRaw[slot] == null || rawLen > cacheRaw[slot].length) {
             cacheRaw[slot] = new byte[Math.max(rawLen, FrameCodec.MAX_FRAME)];
+            cacheSegment[slot] = MemorySegment.ofArray(cacheRaw[slot]);
         }
         byte[] raw = cacheRaw[slot];
         FileChannel ch = packs.channel(packId);
-        ByteBuffer buf = ByteBuffer.wrap(comp, 0, compLen);
+        // a raw frame is read where it will be used; a compressed one first into comp
+        boolean stored = t.frameCodec[frame] == FrameCodec.RAW;
+        if (stored && compLen != rawLen) {
+            throw new StoreException(what + ": damaged pack (raw frame of " + compLen + " bytes, expected " + rawLen + ")");
+        }
+        ByteBuffer buf = ByteBuffer.wrap(stored ? raw : comp, 0, compLen);
         long pos = t.frameOffset[frame];
         while (buf.hasRemaining()) {
             int n = ch.read(buf, pos);
@@ -140,7 +156,9 @@ public final class ChunkReader {
             pos += n;
         }
         try {
-            FrameCodec.decode(t.frameCodec[frame], comp, compLen, raw, rawLen);
+            if (!stored) {
+                FrameCodec.decode(t.frameCodec[frame], comp, compLen, raw, rawLen);
+            }
         } catch (IllegalArgumentException e) {
             throw new StoreException(what + ": damaged pack (frame at offset " + t.frameOffset[frame] + ": "
                     + e.getMessage() + ")");

@@ -5,6 +5,7 @@ import dev.cryo.store.index.MasterIndex;
 import dev.cryo.store.lock.StoreLock;
 import dev.cryo.store.manifest.Manifest;
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 
 /** An open checkpoint: holds the store shared (so gc waits) and reads pages through the index. */
@@ -146,12 +147,14 @@ final class ContentCheckpointReader implements CheckpointReader {
             dst.position(start + total);
         }
 
+        /** Reads pages straight into {@code dst} (each chunk hash-checked on the way). */
         synchronized void readSerial(long offset, ByteBuffer dst) throws IOException {
             long end = offset + dst.remaining();
             if (offset < 0 || end > blob.size()) {
                 throw new StoreException("blob '" + blob.name() + "': read of [" + offset + ", " + end
                         + ") past its end (" + blob.size() + ")");
             }
+            MemorySegment out = MemorySegment.ofBuffer(dst);
             long[] keys = blob.keys();
             long pos = offset;
             while (pos < end) {
@@ -160,19 +163,25 @@ final class ContentCheckpointReader implements CheckpointReader {
                 int n = (int) Math.min(PAGE - in, end - pos);
                 long lo = keys[2 * p];
                 long hi = keys[2 * p + 1];
+                long at = pos - offset;
                 if (lo == 0 && hi == 0) {
-                    ZeroPages.fill(page, 0, PAGE);
+                    out.asSlice(at, n).fill((byte) 0);
                 } else {
-                    int len = chunks.read(lo, hi, page, 0);
                     long expected = Math.min(PAGE, blob.size() - (long) p * PAGE);
+                    // whole pages go straight to the destination; a partial one through the page buffer
+                    boolean whole = in == 0 && n == expected;
+                    int len = whole ? chunks.read(lo, hi, out, at) : chunks.read(lo, hi, page, 0);
                     if (len != expected) {
                         throw new StoreException("checkpoint " + info.id() + ": blob '" + blob.name() + "' page " + p
                                 + " has " + len + " bytes, expected " + expected);
                     }
+                    if (!whole) {
+                        MemorySegment.copy(MemorySegment.ofArray(page), in, out, at, n);
+                    }
                 }
-                dst.put(page, in, n);
                 pos += n;
             }
+            dst.position(dst.limit());
         }
     }
 }

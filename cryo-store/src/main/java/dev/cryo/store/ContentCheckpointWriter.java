@@ -7,6 +7,7 @@ import dev.cryo.store.manifest.Manifest;
 import dev.cryo.store.manifest.ManifestCodec;
 import dev.cryo.store.pack.PackSink;
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,12 +28,12 @@ final class ContentCheckpointWriter implements CheckpointWriter {
     private final List<PageBlobWriter> blobs = new ArrayList<>();
     private boolean finished;
 
-    ContentCheckpointWriter(ContentStore store, StoreLock lock, MasterIndex index) {
+    ContentCheckpointWriter(ContentStore store, StoreLock lock, MasterIndex index, Compression compression) {
         this.store = store;
         this.layout = store.layout();
         this.lock = lock;
         this.sink = new PackSink(layout, PACK_TARGET);
-        this.pipeline = new ChunkPipeline(index, sink, ChunkPipeline.defaultThreads());
+        this.pipeline = new ChunkPipeline(index, sink, ChunkPipeline.defaultThreads(), compression);
     }
 
     ChunkPipeline pipeline() {
@@ -51,7 +52,6 @@ final class ContentCheckpointWriter implements CheckpointWriter {
         }
         PageBlobWriter b = new PageBlobWriter(name);
         blobs.add(b);
-        pipeline.blobOpened();
         return b;
     }
 
@@ -135,134 +135,102 @@ final class ContentCheckpointWriter implements CheckpointWriter {
     }
 
     /**
-     * Cuts a blob into batches of pages and keeps one key segment per batch. Pages appended by reference
-     * ({@link #append}) do not go through the pipeline: {@code pieces} then records how the blob
-     * interleaves written pages (in pipeline order) with referenced keys.
+     * Cuts a blob into pages, processed in place; keeps two longs of key per page. A write that does not end
+     * on a page boundary leaves its tail in a one-page carry buffer that the next write completes.
      */
     private final class PageBlobWriter implements BlobWriter {
         final String name;
-        final List<long[]> segments = new ArrayList<>();
-        ChunkPipeline.Batch current;
+        private long[] keys = new long[2 * 1024];
+        private final byte[] carry = new byte[ChunkPipeline.PAGE];
+        private final MemorySegment carrySegment = MemorySegment.ofArray(carry);
+        private int carried;
+        private int pages;
         long size;
-        /** Bytes that went through the pipeline (equal to size unless pages were appended by reference). */
-        long dataSize;
-        /** Null until the first append by reference; then every page of the blob in order. */
-        List<Piece> pieces;
-
-        /** Pages of the blob: {@code count} written pages from pipeline page {@code from}, or referenced keys. */
-        private record Piece(long[] keys, int from, int count) {}
 
         PageBlobWriter(String name) {
             this.name = name;
         }
 
         @Override
-        public void write(ByteBuffer src) throws IOException {
+        public synchronized void write(ByteBuffer src) throws IOException {
             try {
-                while (src.hasRemaining()) {
-                    if (current == null) {
-                        current = pipeline.takeBatch();
-                    }
-                    int n = Math.min(src.remaining(), ChunkPipeline.BATCH - current.len);
-                    src.get(current.data, current.len, n);
-                    current.len += n;
-                    if (pieces != null) {
-                        addPiece(null, (int) (dataSize / ChunkPipeline.PAGE), (n + ChunkPipeline.PAGE - 1) / ChunkPipeline.PAGE);
-                    }
-                    size += n;
-                    dataSize += n;
-                    if (current.len == ChunkPipeline.BATCH) {
-                        submit();
+                int n = src.remaining();
+                MemorySegment seg = MemorySegment.ofBuffer(src);
+                long at = 0;
+                if (carried > 0) {
+                    int take = Math.min(n, ChunkPipeline.PAGE - carried);
+                    MemorySegment.copy(seg, 0, carrySegment, carried, take);
+                    carried += take;
+                    at = take;
+                    if (carried == ChunkPipeline.PAGE) {
+                        chunk(carrySegment, ChunkPipeline.PAGE);
+                        carried = 0;
                     }
                 }
+                long whole = (n - at) / ChunkPipeline.PAGE * ChunkPipeline.PAGE;
+                if (whole > 0) {
+                    chunk(seg.asSlice(at, whole), whole);
+                    at += whole;
+                }
+                if (at < n) {
+                    MemorySegment.copy(seg, at, carrySegment, carried, n - at);
+                    carried += (int) (n - at);
+                }
+                size += n;
+                src.position(src.limit());
             } catch (IOException e) {
                 throw StoreErrors.writing(layout.root(), e);
             }
         }
 
+        /**
+         * Pages of another committed blob of this store, referred to by their keys: nothing is read, hashed or
+         * written again (how an incremental checkpoint is logically full and physically small).
+         */
         @Override
-        public void append(BlobReader source, long offset, long length) throws IOException {
+        public synchronized void append(BlobReader source, long offset, long length) throws IOException {
             if (!(source instanceof ContentCheckpointReader.PageBlobReader from) || !from.layout().equals(layout)) {
                 BlobWriter.super.append(source, offset, length);
                 return;
             }
             int page = ChunkPipeline.PAGE;
-            if (size % page != 0 || offset % page != 0 || length % page != 0 || offset + length > from.size()) {
+            if (carried != 0 || offset % page != 0 || length % page != 0 || offset + length > from.size()) {
                 throw new IllegalArgumentException("append of [" + offset + ", " + (offset + length) + ") of a blob of "
                         + from.size() + " bytes at " + size + ": not page-aligned or past its end");
             }
-            if (pieces == null) {
-                pieces = new ArrayList<>();
-                if (dataSize > 0) {
-                    pieces.add(new Piece(null, 0, (int) (dataSize / page)));
-                }
-            }
-            addPiece(from.keys(), (int) (offset / page), (int) (length / page));
+            int more = (int) (length / page);
+            ensureKeys(more);
+            System.arraycopy(from.keys(), (int) (2 * (offset / page)), keys, 2 * pages, 2 * more);
+            pages += more;
             size += length;
         }
 
-        private void addPiece(long[] keys, int from, int count) {
-            if (count == 0) {
-                return;
-            }
-            if (!pieces.isEmpty()) {
-                Piece last = pieces.getLast();
-                if (last.keys == keys && last.from + last.count == from) {
-                    pieces.set(pieces.size() - 1, new Piece(keys, last.from, last.count + count));
-                    return;
-                }
-            }
-            pieces.add(new Piece(keys, from, count));
-        }
-
-        private void submit() throws IOException {
-            long[] seg = new long[2 * ChunkPipeline.BATCH_PAGES];
-            segments.add(seg);
-            ChunkPipeline.Batch b = current;
-            current = null;
-            pipeline.submit(b, seg);
-        }
-
-        void finish() throws IOException {
-            if (current != null) {
-                if (current.len > 0) {
-                    submit();
-                } else {
-                    pipeline.giveBack(current);
-                    current = null;
-                }
+        private void ensureKeys(int more) {
+            if (2L * (pages + more) > keys.length) {
+                keys = java.util.Arrays.copyOf(keys, Math.max(keys.length * 2, 2 * (pages + more)));
             }
         }
 
-        long[] keys() {
-            long[] data = dataKeys();
-            if (pieces == null) {
-                return data;
-            }
-            long[] out = new long[2 * Math.toIntExact((size + ChunkPipeline.PAGE - 1) / ChunkPipeline.PAGE)];
-            int at = 0;
-            for (Piece p : pieces) {
-                System.arraycopy(p.keys != null ? p.keys : data, 2 * p.from, out, at, 2 * p.count);
-                at += 2 * p.count;
-            }
-            return out;
+        private void chunk(MemorySegment seg, long len) throws IOException {
+            int more = (int) ((len + ChunkPipeline.PAGE - 1) / ChunkPipeline.PAGE);
+            ensureKeys(more);
+            pipeline.process(seg, len, keys, 2 * pages);
+            pages += more;
         }
 
-        /** Keys of the pages that went through the pipeline, in order. */
-        private long[] dataKeys() {
-            int pages = Math.toIntExact((dataSize + ChunkPipeline.PAGE - 1) / ChunkPipeline.PAGE);
-            long[] out = new long[2 * pages];
-            int at = 0;
-            for (long[] seg : segments) {
-                int n = Math.min(seg.length, out.length - at);
-                System.arraycopy(seg, 0, out, at, n);
-                at += n;
+        synchronized void finish() throws IOException {
+            if (carried > 0) {
+                chunk(carrySegment, carried);
+                carried = 0;
             }
-            return out;
+        }
+
+        synchronized long[] keys() {
+            return java.util.Arrays.copyOf(keys, 2 * pages);
         }
 
         @Override
-        public long size() {
+        public synchronized long size() {
             return size;
         }
     }

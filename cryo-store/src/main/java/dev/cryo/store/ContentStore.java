@@ -69,9 +69,15 @@ public final class ContentStore implements Store {
 
     @Override
     public CheckpointWriter begin() throws IOException {
+        return begin(Compression.LZ4);
+    }
+
+    @Override
+    public CheckpointWriter begin(Compression compression) throws IOException {
+        dev.cryo.store.pack.FrameCodec.checkAvailable(compression);
         StoreLock lock = StoreLock.shared(layout);
         try {
-            return new ContentCheckpointWriter(this, lock, index());
+            return new ContentCheckpointWriter(this, lock, index(), compression);
         } catch (IOException | RuntimeException e) {
             lock.close();
             throw e;

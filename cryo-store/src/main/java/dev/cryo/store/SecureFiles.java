@@ -68,10 +68,21 @@ public final class SecureFiles {
      * it holds the same content (names are content hashes), so the temporary file is just dropped.
      */
     public static void publish(Path tmp, Path target) throws IOException {
+        rename(tmp, target);
+        syncDirectory(target.getParent());
+    }
+
+    /**
+     * Like {@link #publish} but leaves the directory fsync to the caller, who syncs each directory once for
+     * many files (packs) before anything refers to them. Returns true if the directory was created here
+     * (its parent then needs an fsync too).
+     */
+    public static boolean rename(Path tmp, Path target) throws IOException {
+        boolean created = !Files.isDirectory(target.getParent());
         createDirectory(target.getParent());
         if (Files.exists(target)) {
             Files.deleteIfExists(tmp);
-            return;
+            return created;
         }
         try {
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
@@ -79,7 +90,7 @@ public final class SecureFiles {
             Files.deleteIfExists(tmp);
             throw new StoreException("store " + target.getParent() + ": atomic rename not supported", e);
         }
-        syncDirectory(target.getParent());
+        return created;
     }
 
     /** Writes {@code bytes} atomically to {@code target} (tmp, fsync, rename, fsync dir). */

@@ -28,6 +28,18 @@ public interface Store extends Closeable {
     CheckpointWriter begin() throws IOException;
 
     /**
+     * Starts writing a new checkpoint whose new frames are compressed with {@code compression} (the store
+     * reads frames of any codec). Fails with a one-line {@link StoreException} when the codec is not
+     * available on this machine.
+     */
+    default CheckpointWriter begin(Compression compression) throws IOException {
+        if (compression != Compression.LZ4) {
+            throw new StoreException("store " + directory() + ": compression " + compression + " not supported");
+        }
+        return begin();
+    }
+
+    /**
      * Opens a checkpoint by full id, unambiguous id prefix, or name (the newest checkpoint carrying that
      * name label). Throws {@link StoreException} with a one-line message when unknown or ambiguous.
      */
@@ -56,7 +68,10 @@ public interface Store extends Closeable {
         throw new StoreException("store " + directory() + ": export not supported");
     }
 
-    /** Reads a stream made by {@link #export}, storing only chunks the store lacks; the id is kept. */
+    /**
+     * Reads a stream made by {@link #export}, storing only chunks the store lacks; the id is kept. The
+     * returned info's {@code addedBytes} is what this import added to the store.
+     */
     default CheckpointInfo importFrom(java.io.InputStream in) throws IOException {
         throw new StoreException("store " + directory() + ": import not supported");
     }

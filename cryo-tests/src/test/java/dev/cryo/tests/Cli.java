@@ -86,22 +86,45 @@ final class Cli {
         }
     }
 
-    /** Starts a command without waiting for it: for tests that kill cryo in the middle of its work. */
-    Started start(java.util.Map<String, String> env, String... args) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Repo.cryo().toString());
-        cmd.addAll(List.of(args));
-        int n = ++runs;
-        Path out = scratch.resolve("cli-" + n + ".out");
-        Path err = scratch.resolve("cli-" + n + ".err");
-        ProcessBuilder pb = new ProcessBuilder(cmd)
-                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-                .redirectOutput(out.toFile())
-                .redirectError(err.toFile());
+    /**
+     * A process builder for {@code command} (cryo, or a shell line running it) with the test's store and JDK
+     * in its environment; its redirections are the caller's.
+     */
+    ProcessBuilder builder(List<String> command) {
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().put("CRYO_STORE", store.toString());
         pb.environment().put("JAVA_HOME", Repo.JDK);
         // Test what `mvn install` built: the launcher must not start a rebuild of its own mid-test.
         pb.environment().put("CRYO_NO_BUILD", "1");
+        return pb;
+    }
+
+    private List<String> cryo(String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Repo.cryo().toString());
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    /** Starts a command without waiting for it: for tests that kill cryo in the middle of its work. */
+    Started start(java.util.Map<String, String> env, String... args) {
+        return launch(env, null, args);
+    }
+
+    /** The same, with stdin from {@code stdin} (or /dev/null when null). */
+    Started startWithInput(Path stdin, String... args) {
+        return launch(java.util.Map.of(), stdin, args);
+    }
+
+    private Started launch(java.util.Map<String, String> env, Path stdin, String... args) {
+        List<String> cmd = cryo(args);
+        int n = ++runs;
+        Path out = scratch.resolve("cli-" + n + ".out");
+        Path err = scratch.resolve("cli-" + n + ".err");
+        ProcessBuilder pb = builder(cmd)
+                .redirectInput(ProcessBuilder.Redirect.from((stdin == null ? Path.of("/dev/null") : stdin).toFile()))
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile());
         pb.environment().putAll(env);
         try {
             return new Started(pb.start(), cmd, out, err);
@@ -115,19 +138,50 @@ final class Cli {
      * ".err" sibling. The caller ends it.
      */
     Process start(java.util.Map<String, String> env, Path out, String... args) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Repo.cryo().toString());
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd)
+        List<String> cmd = cryo(args);
+        ProcessBuilder pb = builder(cmd)
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                 .redirectOutput(out.toFile())
                 .redirectError(Path.of(out + ".err").toFile());
-        pb.environment().put("CRYO_STORE", store.toString());
-        pb.environment().put("JAVA_HOME", Repo.JDK);
-        pb.environment().put("CRYO_NO_BUILD", "1");
         pb.environment().putAll(env);
         try {
             return pb.start();
+        } catch (IOException e) {
+            throw new AssertionError("cannot run " + cmd + ": " + e, e);
+        }
+    }
+
+    /** A {@code cryo} run still going on (to kill it, or to run others beside it). */
+    record Running(Process process, Path out, Path err, List<String> command) {
+        /** Waits for it to end (bounded) and returns what it did. */
+        CliResult await(Duration timeout) {
+            try {
+                if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                    process.destroyForcibly();
+                    fail(String.join(" ", command) + " did not finish within " + timeout);
+                }
+                return new CliResult(command, process.exitValue(), Files.readString(out), Files.readString(err));
+            } catch (IOException e) {
+                throw new AssertionError(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
+            }
+        }
+    }
+
+    /** Starts {@code cryo args...} without waiting; stdin from {@code stdin} (or /dev/null when null). */
+    Running start(Path stdin, String... args) {
+        List<String> cmd = cryo(args);
+        int n = ++runs;
+        Path out = scratch.resolve("cli-" + n + ".out");
+        Path err = scratch.resolve("cli-" + n + ".err");
+        ProcessBuilder pb = builder(cmd)
+                .redirectInput(ProcessBuilder.Redirect.from((stdin == null ? Path.of("/dev/null") : stdin).toFile()))
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile());
+        try {
+            return new Running(pb.start(), out, err, cmd);
         } catch (IOException e) {
             throw new AssertionError("cannot run " + cmd + ": " + e, e);
         }

@@ -1,17 +1,25 @@
 package dev.cryo.store.chunk;
 
+import dev.cryo.linux.lib.XxHash;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
 /**
- * XXH3-128 (seed 0, default secret), in plain Java over byte arrays. Bit-for-bit the reference algorithm
+ * XXH3-128 (seed 0, default secret). Inputs longer than 240 bytes (pages) go to the system's libxxhash
+ * when it is there ({@link XxHash}: vectorized, and fast before the JIT has warmed up); everything else,
+ * and everything on machines without it ({@code -Dcryo.javaXxh3=true} forces this), is computed here in
+ * plain Java. Bit-for-bit the reference algorithm
  * (checked against net.openhft zero-allocation-hashing in the tests); written here because that library
  * reaches for sun.misc.Unsafe (a warning on every JDK 24+ run) and cannot hash direct buffers without
  * --add-exports. Allocation-free: results go to a caller's long[].
  */
 public final class Xxh3 {
+    private static final boolean NATIVE = XxHash.available();
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong LE_LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
     private static final long P32_1 = 0x9E3779B1L;
@@ -85,8 +93,36 @@ public final class Xxh3 {
             len17to128(b, off, len, out, at);
         } else if (len <= 240) {
             len129to240(b, off, len, out, at);
+        } else if (NATIVE) {
+            XxHash.hash128(MemorySegment.ofArray(b), off, len, out, at);
         } else {
+            hashLong(MemorySegment.ofArray(b), off, len, out, at);
+        }
+    }
+
+    /**
+     * Hashes {@code len} bytes of a heap or native segment at {@code off} in place (pages are hashed where
+     * the dump copied them, without another copy).
+     */
+    public static void hash128(MemorySegment b, long off, int len, long[] out, int at) {
+        java.util.Objects.checkFromIndexSize(off, len, b.byteSize());
+        if (len > 240 && NATIVE) {
+            XxHash.hash128(b, off, len, out, at);
+        } else if (len > 240) {
             hashLong(b, off, len, out, at);
+        } else {
+            byte[] small = new byte[len];
+            MemorySegment.copy(b, ValueLayout.JAVA_BYTE, off, small, 0, len);
+            hash128(small, 0, len, out, at);
+        }
+    }
+
+    /** The plain-Java computation whatever the input length (tests hold it to the native one). */
+    static void javaHash128(byte[] b, int off, int len, long[] out, int at) {
+        if (len > 240) {
+            hashLong(MemorySegment.ofArray(b), off, len, out, at);
+        } else {
+            hash128(b, off, len, out, at);
         }
     }
 
@@ -227,45 +263,54 @@ public final class Xxh3 {
         finish128(accLo, accHi, len, out, at);
     }
 
-    private static void hashLong(byte[] b, int off, int len, long[] out, int at) {
+    private static long r64(MemorySegment b, long off) {
+        return b.get(LE_LONG, off);
+    }
+
+    private static void hashLong(MemorySegment b, long off, int len, long[] out, int at) {
         long a0 = P32_3, a1 = P64_1, a2 = P64_2, a3 = P64_3, a4 = P64_4, a5 = P32_2, a6 = P64_5, a7 = P32_1;
+        final long[] sec = SECRET_AT_BYTE;
         int blocks = (len - 1) / BLOCK_LEN;
-        int blockStripes = blocks * STRIPES_PER_BLOCK;
-        int fullStripes = blockStripes + ((len - 1) - BLOCK_LEN * blocks) / 64;
-        // Stripes are contiguous across blocks; after them comes the last 64 bytes with its own secret offset.
-        // One loop over locals keeps the accumulators in registers (no per-call array).
-        for (int n = 0; n <= fullStripes; n++) {
-            int p;
-            int k;
-            if (n < fullStripes) {
-                p = off + n * 64;
-                k = (n % STRIPES_PER_BLOCK) * 8;
-            } else {
-                p = off + len - 64;
-                k = SECRET_SIZE - 64 - 7;
+        int tailStripes = ((len - 1) - BLOCK_LEN * blocks) / 64;
+        // Written for the JIT: every stripe is the same straight-line code over locals (accumulators stay in
+        // registers), the secret index is 8 * stripe in a counted loop (no modulo, bounds checks hoisted).
+        // The stripes of a block, then those of the partial block, then the last 64 bytes (its own secret).
+        for (int bl = 0; bl <= blocks; bl++) {
+            int stripes = bl < blocks ? STRIPES_PER_BLOCK : tailStripes + 1;
+            long base = off + (long) bl * BLOCK_LEN;
+            for (int st = 0; st < stripes; st++) {
+                long p;
+                int k;
+                if (bl == blocks && st == stripes - 1) {
+                    p = off + len - 64;
+                    k = SECRET_SIZE - 64 - 7;
+                } else {
+                    p = base + st * 64L;
+                    k = st * 8;
+                }
+                long d0 = r64(b, p), d1 = r64(b, p + 8), d2 = r64(b, p + 16), d3 = r64(b, p + 24);
+                long d4 = r64(b, p + 32), d5 = r64(b, p + 40), d6 = r64(b, p + 48), d7 = r64(b, p + 56);
+                long k0 = d0 ^ sec[k], k1 = d1 ^ sec[k + 8], k2 = d2 ^ sec[k + 16], k3 = d3 ^ sec[k + 24];
+                long k4 = d4 ^ sec[k + 32], k5 = d5 ^ sec[k + 40], k6 = d6 ^ sec[k + 48], k7 = d7 ^ sec[k + 56];
+                a0 += d1 + (k0 & 0xFFFFFFFFL) * (k0 >>> 32);
+                a1 += d0 + (k1 & 0xFFFFFFFFL) * (k1 >>> 32);
+                a2 += d3 + (k2 & 0xFFFFFFFFL) * (k2 >>> 32);
+                a3 += d2 + (k3 & 0xFFFFFFFFL) * (k3 >>> 32);
+                a4 += d5 + (k4 & 0xFFFFFFFFL) * (k4 >>> 32);
+                a5 += d4 + (k5 & 0xFFFFFFFFL) * (k5 >>> 32);
+                a6 += d7 + (k6 & 0xFFFFFFFFL) * (k6 >>> 32);
+                a7 += d6 + (k7 & 0xFFFFFFFFL) * (k7 >>> 32);
             }
-            long d0 = r64(b, p), d1 = r64(b, p + 8), d2 = r64(b, p + 16), d3 = r64(b, p + 24);
-            long d4 = r64(b, p + 32), d5 = r64(b, p + 40), d6 = r64(b, p + 48), d7 = r64(b, p + 56);
-            long k0 = d0 ^ s64(k), k1 = d1 ^ s64(k + 8), k2 = d2 ^ s64(k + 16), k3 = d3 ^ s64(k + 24);
-            long k4 = d4 ^ s64(k + 32), k5 = d5 ^ s64(k + 40), k6 = d6 ^ s64(k + 48), k7 = d7 ^ s64(k + 56);
-            a0 += d1 + (k0 & 0xFFFFFFFFL) * (k0 >>> 32);
-            a1 += d0 + (k1 & 0xFFFFFFFFL) * (k1 >>> 32);
-            a2 += d3 + (k2 & 0xFFFFFFFFL) * (k2 >>> 32);
-            a3 += d2 + (k3 & 0xFFFFFFFFL) * (k3 >>> 32);
-            a4 += d5 + (k4 & 0xFFFFFFFFL) * (k4 >>> 32);
-            a5 += d4 + (k5 & 0xFFFFFFFFL) * (k5 >>> 32);
-            a6 += d7 + (k6 & 0xFFFFFFFFL) * (k6 >>> 32);
-            a7 += d6 + (k7 & 0xFFFFFFFFL) * (k7 >>> 32);
-            if (n < blockStripes && n % STRIPES_PER_BLOCK == STRIPES_PER_BLOCK - 1) {
+            if (bl < blocks) {
                 int sc = SECRET_SIZE - 64;
-                a0 = scramble(a0, s64(sc));
-                a1 = scramble(a1, s64(sc + 8));
-                a2 = scramble(a2, s64(sc + 16));
-                a3 = scramble(a3, s64(sc + 24));
-                a4 = scramble(a4, s64(sc + 32));
-                a5 = scramble(a5, s64(sc + 40));
-                a6 = scramble(a6, s64(sc + 48));
-                a7 = scramble(a7, s64(sc + 56));
+                a0 = scramble(a0, sec[sc]);
+                a1 = scramble(a1, sec[sc + 8]);
+                a2 = scramble(a2, sec[sc + 16]);
+                a3 = scramble(a3, sec[sc + 24]);
+                a4 = scramble(a4, sec[sc + 32]);
+                a5 = scramble(a5, sec[sc + 40]);
+                a6 = scramble(a6, sec[sc + 48]);
+                a7 = scramble(a7, sec[sc + 56]);
             }
         }
         out[at] = merge(a0, a1, a2, a3, a4, a5, a6, a7, 11, len * P64_1);

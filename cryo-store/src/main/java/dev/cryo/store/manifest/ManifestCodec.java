@@ -4,6 +4,8 @@ import dev.cryo.store.StoreException;
 import dev.cryo.store.chunk.ChunkKey;
 import dev.cryo.store.chunk.Xxh3;
 import java.io.ByteArrayOutputStream;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -23,6 +25,7 @@ import java.util.Map;
  * alone gives what {@code ls} shows.
  */
 public final class ManifestCodec {
+    private static final ValueLayout.OfLong LE_LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final byte[] MAGIC = "CRYOMANI".getBytes(StandardCharsets.US_ASCII);
     private static final int VERSION = 1;
 
@@ -67,10 +70,7 @@ public final class ManifestCodec {
                 }
                 out.varint(((long) (j - i) << 1) | (zero ? 1 : 0));
                 if (!zero) {
-                    for (int p = i; p < j; p++) {
-                        out.i64(k[2 * p]);
-                        out.i64(k[2 * p + 1]);
-                    }
+                    out.longs(k, 2 * i, 2 * (j - i));
                 }
                 i = j;
             }
@@ -118,10 +118,13 @@ public final class ManifestCodec {
                         throw new StoreException(what + ": damaged manifest (bad run in blob " + name + ")");
                     }
                     if ((v & 1) == 0) {
-                        for (int q = 0; q < count; q++) {
-                            keys[2 * (p + q)] = b.getLong();
-                            keys[2 * (p + q) + 1] = b.getLong();
+                        // the run's keys are stored as the array holds them: one bulk copy, no loop per key
+                        long bytes = 16L * count;
+                        if (bytes > b.remaining()) {
+                            throw new BufferUnderflowException();
                         }
+                        MemorySegment.copy(MemorySegment.ofArray(data), LE_LONG, b.position(), keys, 2 * p, 2 * (int) count);
+                        b.position(b.position() + (int) bytes);
                     }
                     p += (int) count;
                 }
@@ -208,6 +211,19 @@ public final class ManifestCodec {
         void i32(int v) {
             for (int i = 0; i < 4; i++) {
                 write(v >>> (8 * i));
+            }
+        }
+
+        /** {@code n} longs of {@code v} from {@code from}, little-endian, in one copy. */
+        void longs(long[] v, int from, int n) {
+            ensure(count + 8 * n);
+            MemorySegment.copy(v, from, MemorySegment.ofArray(buf), LE_LONG, count, n);
+            count += 8 * n;
+        }
+
+        private void ensure(int size) {
+            if (size > buf.length) {
+                buf = java.util.Arrays.copyOf(buf, Math.max(size, buf.length * 2));
             }
         }
 

@@ -1,27 +1,22 @@
 package dev.cryo.store.pack;
 
+import dev.cryo.store.Compression;
 import java.io.IOException;
 
 /**
  * Gathers new chunks into frames (up to 16 chunks, 64 KiB), compresses them and hands them to a
  * {@link PackSink}. Chunks that look random (a 128-byte sample with many distinct byte values: encrypted,
- * compressed or random data) go to a separate frame that is stored raw without trying LZ4, so the
- * compressor only sees data worth its time and the packed frames compress better. A compressible-looking
- * frame that still does not shrink is stored raw too. One per worker thread; buffers are allocated once.
- *
- * <p>Compression policy ({@code -Dcryo.store.compression=auto|lz4|none}, default auto): LZ4 in pure Java
- * compresses 0.2-1 GB/s per core, slower than the pages arrive, so in auto mode a frame is stored raw
- * whenever the caller says the workers are behind ({@code hurry}); compression then uses only the time
- * the write path would otherwise spend waiting, and the checkpoint is never slower than hashing.
+ * compressed or random data) go to a separate frame that is stored raw without trying to compress it, so
+ * the compressor only sees data worth its time and the packed frames compress better. A frame that still
+ * does not shrink is stored raw too. One per worker thread; buffers are allocated once.
  */
 public final class FrameBuilder {
     public static final int MAX_CHUNKS = 16;
     /** Distinct byte values among 128 samples above which a chunk is treated as incompressible. */
     static final int RANDOM_DISTINCT = 80;
 
-    public static final String POLICY = System.getProperty("cryo.store.compression", "auto");
     private final PackSink sink;
-    private final java.util.function.BooleanSupplier hurry;
+    private final byte codec;
     private final Frame packable = new Frame();
     private final Frame randomLooking = new Frame();
     private final byte[] packed = new byte[FrameCodec.maxCompressedLength(FrameCodec.MAX_FRAME)];
@@ -38,18 +33,14 @@ public final class FrameBuilder {
         int used;
     }
 
+    /** A builder compressing with LZ4 (gc and import repack with the default). */
     public FrameBuilder(PackSink sink) {
-        this(sink, () -> false);
+        this(sink, Compression.LZ4);
     }
 
-    /** {@code hurry} is asked before each compression in auto mode; true means store this frame raw. */
-    public FrameBuilder(PackSink sink, java.util.function.BooleanSupplier hurry) {
+    public FrameBuilder(PackSink sink, Compression compression) {
         this.sink = sink;
-        this.hurry = switch (POLICY) {
-            case "none" -> () -> true;
-            case "lz4" -> () -> false;
-            default -> hurry;
-        };
+        this.codec = FrameCodec.codecOf(compression);
     }
 
     public void add(long lo, long hi, byte[] src, int off, int len) throws IOException {
@@ -103,15 +94,11 @@ public final class FrameBuilder {
         if (f.n == 0) {
             return;
         }
-        if (f == randomLooking || hurry.getAsBoolean()) {
-            sink.append(f.raw, f.used, f.used, FrameCodec.RAW, f.keys, f.offs, f.lens, f.n);
+        int c = f == randomLooking ? 0 : FrameCodec.compress(codec, f.raw, f.used, packed);
+        if (c > 0) {
+            sink.append(packed, c, f.used, codec, f.keys, f.offs, f.lens, f.n);
         } else {
-            int c = FrameCodec.compress(f.raw, f.used, packed);
-            if (c < f.used - f.used / 16) {
-                sink.append(packed, c, f.used, FrameCodec.LZ4, f.keys, f.offs, f.lens, f.n);
-            } else {
-                sink.append(f.raw, f.used, f.used, FrameCodec.RAW, f.keys, f.offs, f.lens, f.n);
-            }
+            sink.append(f.raw, f.used, f.used, FrameCodec.RAW, f.keys, f.offs, f.lens, f.n);
         }
         f.n = 0;
         f.used = 0;

@@ -30,12 +30,18 @@ public final class PackSink {
     private final List<Future<Published>> pending = new ArrayList<>();
     private final List<Path> tmpFiles = new ArrayList<>();
     private final List<Published> done = new ArrayList<>();
+    /** Directories that got new packs (and packs/ when one was created), synced once by {@link #finish}. */
+    private final java.util.Set<Path> dirsToSync = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private ExecutorService publisher;
     private FileChannel channel;
     private Path tmp;
     private PackTable table;
     private long position;
     private long bytesWritten;
+    /** Where the open pack's last early writeback started. */
+    private long flushedTo;
+    /** Written bytes of a pack after which its writeback is started early. */
+    private static final long WRITEBACK_STEP = 8L << 20;
 
     public PackSink(StoreLayout layout, long targetPackBytes) {
         this.layout = layout;
@@ -51,6 +57,7 @@ public final class PackSink {
             channel = SecureFiles.createNew(tmp);
             table = new PackTable();
             position = 0;
+            flushedTo = 0;
         }
         ByteBuffer buf = ByteBuffer.wrap(frame, 0, compLen);
         long at = position;
@@ -64,6 +71,18 @@ public final class PackSink {
         bytesWritten += compLen;
         if (position >= target) {
             seal();
+        } else if (position - flushedTo >= WRITEBACK_STEP) {
+            // start the disk on what is written so far, in the background: the fsync when the pack is
+            // sealed (and the commit waiting for it) then finds most of it on disk already
+            flushedTo = position;
+            FileChannel ch = channel;
+            publisher().execute(() -> {
+                try {
+                    ch.force(false);
+                } catch (IOException ignored) {
+                    // only an early start: the fsync at seal time reports any failure
+                }
+            });
         }
     }
 
@@ -87,6 +106,20 @@ public final class PackSink {
         channel = null;
         tmp = null;
         table = null;
+        pending.add(publisher().submit(() -> {
+            try (ch) {
+                ch.force(true);
+            }
+            if (SecureFiles.rename(file, layout.pack(packId))) {
+                dirsToSync.add(layout.packsDir());
+            }
+            dirsToSync.add(layout.packDir(packId));
+            return new Published(packId, t, size);
+        }));
+    }
+
+    /** The one background thread that syncs and renames packs, in the order they were handed to it. */
+    private ExecutorService publisher() {
         if (publisher == null) {
             publisher = Executors.newSingleThreadExecutor(r -> {
                 Thread th = new Thread(r, "cryo-pack-publisher");
@@ -94,13 +127,7 @@ public final class PackSink {
                 return th;
             });
         }
-        pending.add(publisher.submit(() -> {
-            try (ch) {
-                ch.force(true);
-            }
-            SecureFiles.publish(file, layout.pack(packId));
-            return new Published(packId, t, size);
-        }));
+        return publisher;
     }
 
     /** Seals the open pack and waits until every pack is durable; returns them all. */
@@ -125,6 +152,18 @@ public final class PackSink {
         if (publisher != null) {
             publisher.shutdown();
             publisher = null;
+        }
+        if (failure == null) {
+            // each directory once, however many packs went into it: the renames are durable before any
+            // index names the packs
+            try {
+                for (Path dir : dirsToSync) {
+                    SecureFiles.syncDirectory(dir);
+                }
+                dirsToSync.clear();
+            } catch (IOException e) {
+                failure = e;
+            }
         }
         if (failure != null) {
             throw StoreErrors.writing(layout.root(), failure);

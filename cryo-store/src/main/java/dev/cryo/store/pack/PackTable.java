@@ -101,7 +101,7 @@ public final class PackTable {
                 int comp = in.getInt();
                 int raw = in.getInt();
                 byte codec = in.get();
-                if (off < 0 || comp < 0 || raw < 0 || off + comp > limit || (codec != FrameCodec.RAW && codec != FrameCodec.LZ4)) {
+                if (off < 0 || comp < 0 || raw < 0 || off + comp > limit || !FrameCodec.known(codec)) {
                     throw new IllegalArgumentException("bad frame " + i);
                 }
                 t.addFrame(off, comp, raw, codec);

@@ -59,7 +59,7 @@ public final class Exporter {
     private static void frame(DataOutputStream out, byte[] raw, int used, byte[] comp, int[] lens, int n)
             throws IOException {
         int c = FrameCodec.compress(raw, used, comp);
-        boolean packed = c < used;
+        boolean packed = c > 0;
         out.writeInt(n);
         out.writeByte(packed ? FrameCodec.LZ4 : FrameCodec.RAW);
         out.writeInt(used);

@@ -119,11 +119,15 @@ public final class Importer {
             }
             fb.flush();
             List<PackSink.Published> packs = sink.finish();
+            long stored = 0;
+            for (PackSink.Published p : packs) {
+                stored += p.size();
+            }
             if (!packs.isEmpty()) {
                 IndexFile.write(layout, packs);
             }
             SecureFiles.writeAtomically(layout, layout.manifest(enc.id()), mbytes);
-            return new CheckpointInfo(enc.id(), m.created(), m.logicalBytes(), m.addedBytes(), Map.copyOf(m.labels()));
+            return new CheckpointInfo(enc.id(), m.created(), m.logicalBytes(), stored, Map.copyOf(m.labels()));
         } catch (EOFException e) {
             sink.abort();
             throw new StoreException("import: stream ends early (truncated)");

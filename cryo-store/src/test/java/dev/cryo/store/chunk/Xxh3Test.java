@@ -21,11 +21,15 @@ class Xxh3Test {
                 Xxh3.hash128(data, off, len, ours, 0);
                 ref.hashBytes(data, off, len, theirs);
                 assertArrayEquals(theirs, ours, "len " + len + " off " + off);
+                Xxh3.javaHash128(data, off, len, ours, 0);
+                assertArrayEquals(theirs, ours, "java, len " + len + " off " + off);
             }
             for (int len : new int[] {8191, 8192, 65536, 65537, 69990}) {
                 Xxh3.hash128(data, off, len, ours, 0);
                 ref.hashBytes(data, off, len, theirs);
                 assertArrayEquals(theirs, ours, "len " + len);
+                Xxh3.hash128(java.lang.foreign.MemorySegment.ofArray(data), off, len, ours, 0);
+                assertArrayEquals(theirs, ours, "segment, len " + len);
             }
         }
     }
