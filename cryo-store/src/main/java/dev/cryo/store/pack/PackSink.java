@@ -40,8 +40,8 @@ public final class PackSink {
     private long bytesWritten;
     /** Where the open pack's last early writeback started. */
     private long flushedTo;
-    /** Written bytes of a pack after which its writeback is started early. */
-    private static final long WRITEBACK_STEP = 8L << 20;
+    /** Written bytes of a pack after which its writeback is started early ({@code -Dcryo.store.writebackMiB}). */
+    private static final long WRITEBACK_STEP = Long.getLong("cryo.store.writebackMiB", 8) << 20;
 
     public PackSink(StoreLayout layout, long targetPackBytes) {
         this.layout = layout;
