@@ -222,7 +222,7 @@ public final class Restorer {
         if (options.pidns() == RestoreOptions.PidNamespaceMode.NEW) {
             return Stub.launch(helper(), spec, options.detach(), true);
         }
-        int taken = Stub.takenPid(image.processes().stream().map(ProcessEntry::pid).toList());
+        int taken = Stub.takenPid(helper(), image.processes().stream().map(ProcessEntry::pid).toList());
         try {
             if (taken > 0) throw new PidInUseException(taken, Stub.holderOf(taken));
             return Stub.launch(helper(), spec, options.detach(), false);

@@ -93,17 +93,31 @@ public final class Stub {
 
     /**
      * The first of {@code pids} a live process holds in our namespace, after waiting (bounded) for
-     * zombies holding any of them to be reaped; -1 when all are free.
+     * zombies holding any of them to be reaped, and for stubs left behind by a killed restore (see
+     * {@link #leftoverStub}) to be ended and reaped; -1 when all are free.
      */
-    public static int takenPid(List<Integer> pids) throws InterruptedException {
+    public static int takenPid(Path helperBinary, List<Integer> pids) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PID_WAIT_MILLIS);
+        boolean seenLeftover = false;
         for (;;) {
-            boolean zombie = false;
+            boolean pending = false;
             for (int pid : pids) {
-                if (holder(pid) != null) return pid;
-                if (Files.exists(Path.of("/proc/" + pid))) zombie = true;
+                if (holder(pid) != null) {
+                    // a leftover stub is not a reason to give up the PID (and fall back to a new namespace):
+                    // it is ended once old enough, and then waited for as a zombie
+                    if (!leftoverStub(helperBinary, pid)) return pid;
+                    if (!seenLeftover) deadline += TimeUnit.MILLISECONDS.toNanos(LEFTOVER_AGE_MILLIS);
+                    seenLeftover = true;
+                    pending = true;
+                } else if (Files.exists(Path.of("/proc/" + pid))) {
+                    pending = true;
+                }
             }
-            if (!zombie || System.nanoTime() > deadline) return -1;
+            if (!pending) return -1;
+            if (System.nanoTime() > deadline) {
+                for (int pid : pids) if (holder(pid) != null) return pid;
+                return -1;
+            }
             Thread.sleep(20);
         }
     }
