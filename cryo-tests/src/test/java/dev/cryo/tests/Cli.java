@@ -47,24 +47,7 @@ final class Cli {
     }
 
     CliResult run(Duration timeout, java.util.Map<String, String> env, String... args) {
-        Started started = start(env, args);
-        Process p = started.process();
-        List<String> cmd = started.command();
-        Path out = started.out(), err = started.err();
-        try {
-            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly();
-                fail(String.join(" ", cmd) + " did not finish within " + timeout + "\n--- stdout:\n"
-                        + Files.readString(out) + "--- stderr:\n" + Files.readString(err));
-            }
-            return new CliResult(cmd, p.exitValue(), Files.readString(out), Files.readString(err));
-        } catch (IOException e) {
-            throw new AssertionError("cannot run " + cmd + ": " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
+        return start(env, args).await(timeout);
     }
 
     /** A cryo command started and not waited for (the launcher execs the JVM: its PID is cryo's). */
@@ -73,8 +56,10 @@ final class Cli {
         CliResult await(Duration timeout) {
             try {
                 if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                    process.descendants().forEach(ProcessHandle::destroyForcibly);
                     process.destroyForcibly();
-                    fail(String.join(" ", command) + " did not finish within " + timeout);
+                    fail(String.join(" ", command) + " did not finish within " + timeout + "\n--- stdout:\n"
+                            + Files.readString(out) + "--- stderr:\n" + Files.readString(err));
                 }
                 return new CliResult(command, process.exitValue(), Files.readString(out), Files.readString(err));
             } catch (IOException e) {
@@ -146,42 +131,6 @@ final class Cli {
         pb.environment().putAll(env);
         try {
             return pb.start();
-        } catch (IOException e) {
-            throw new AssertionError("cannot run " + cmd + ": " + e, e);
-        }
-    }
-
-    /** A {@code cryo} run still going on (to kill it, or to run others beside it). */
-    record Running(Process process, Path out, Path err, List<String> command) {
-        /** Waits for it to end (bounded) and returns what it did. */
-        CliResult await(Duration timeout) {
-            try {
-                if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                    process.destroyForcibly();
-                    fail(String.join(" ", command) + " did not finish within " + timeout);
-                }
-                return new CliResult(command, process.exitValue(), Files.readString(out), Files.readString(err));
-            } catch (IOException e) {
-                throw new AssertionError(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted", e);
-            }
-        }
-    }
-
-    /** Starts {@code cryo args...} without waiting; stdin from {@code stdin} (or /dev/null when null). */
-    Running start(Path stdin, String... args) {
-        List<String> cmd = cryo(args);
-        int n = ++runs;
-        Path out = scratch.resolve("cli-" + n + ".out");
-        Path err = scratch.resolve("cli-" + n + ".err");
-        ProcessBuilder pb = builder(cmd)
-                .redirectInput(ProcessBuilder.Redirect.from((stdin == null ? Path.of("/dev/null") : stdin).toFile()))
-                .redirectOutput(out.toFile())
-                .redirectError(err.toFile());
-        try {
-            return new Running(pb.start(), out, err, cmd);
         } catch (IOException e) {
             throw new AssertionError("cannot run " + cmd + ": " + e, e);
         }
