@@ -37,7 +37,8 @@ checkpoint() { # PID FLAGS...
     local pid=$1; shift
     local t0 t1 out
     t0=$(ms); out=$(CRYO_TIMINGS=1 "$cryo" checkpoint "$pid" --json "$@" 2>"$base/err"); t1=$(ms)
-    local mem; mem=$(grep -o 'memory=[0-9.]*' "$base/err" | head -1 | cut -d= -f2)
+    # the engine's memory phase of the root process ("memory PID=12.3ms" since process trees)
+    local mem; mem=$(grep -o 'memory [0-9]*=[0-9.]*' "$base/err" | head -1 | cut -d= -f2 || true)
     local mode; mode=$(echo "$out" | grep -o '"mode":"[a-z]*"' | cut -d'"' -f4)
     echo "$(echo "$out" | field freeze_ms) $(echo "$out" | field total_ms) $((t1 - t0)) $(echo "$out" | field bytes_stored) ${mem:-?} $mode"
 }
