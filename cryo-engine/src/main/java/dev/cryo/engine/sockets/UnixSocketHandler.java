@@ -1,6 +1,7 @@
 package dev.cryo.engine.sockets;
 
 import dev.cryo.engine.RestoreSession;
+import dev.cryo.engine.TreeFiles;
 import dev.cryo.engine.UnsupportedResourceException;
 import dev.cryo.image.fd.FdEntry;
 import dev.cryo.image.fd.UnixSocketFd;
@@ -24,14 +25,16 @@ import java.util.Set;
 
 /**
  * Unix sockets held by one process: unbound, bound to a path or an abstract name, listening, and pairs
- * connected to each other inside the process (socketpair, or a connection made and accepted inside it),
- * with what waits in their receive queues. The queues are read without being consumed (SO_PEEK_OFF and
+ * connected to each other (socketpair, or a connection made and accepted inside the tree), inside the
+ * process or with the other end in another process of the tree, with what waits in their receive queues.
+ * A pair split between processes is created by the process restored first (parents first), which keeps
+ * the other end in {@link dev.cryo.engine.files.SharedPipes} until its holder takes it (pidfd_getfd). The queues are read without being consumed (SO_PEEK_OFF and
  * MSG_PEEK) and written again, through the other end of the new pair, at restore. A socket file left by
  * the checkpointed process is unlinked before the path is bound again (only if it is a socket). A
  * datagram socket that sends to a bound socket of the process is connected to it again by address once
  * every socket is bound.
  *
- * <p>Refused by name: a socket connected to one outside the process (naming the peer and who holds it), a
+ * <p>Refused by name: a socket connected to one outside the tree (naming the peer and who holds it), a
  * listener with connections waiting to be accepted, descriptors or credentials in flight (SCM_RIGHTS),
  * messages waiting on a socket that is not one end of a pair (they came from senders that cannot be
  * told apart), and a connection still being made.
@@ -43,8 +46,8 @@ public final class UnixSocketHandler {
 
     private Map<Long, UnixSockets.Socket> diag;
 
-    UnixSocketFd dump(int pid, int fd, int fdFlags, int openFlags, int local, long inode, Set<Long> processSockets)
-            throws IOException {
+    UnixSocketFd dump(int pid, int fd, int fdFlags, int openFlags, int local, long inode, Set<Long> processSockets,
+                      TreeFiles tree) throws IOException {
         if (diag == null) diag = UnixSockets.all();
         UnixSockets.Socket d = diag.get(inode);
         if (d == null) throw new IOException("fd " + fd + ": unix socket " + inode + " is not listed by sock_diag");
@@ -60,12 +63,17 @@ public final class UnixSocketHandler {
             }
         } else if (d.peer() != 0) {
             UnixSockets.Socket peer = diag.get(d.peer());
-            if (!processSockets.contains(d.peer()) || peer == null) {
+            boolean inProcess = processSockets.contains(d.peer());
+            if ((!inProcess && tree.holders("socket:[" + d.peer() + "]").isEmpty()) || peer == null) {
                 String peerName = peer == null || peer.name() == null ? "an unnamed socket" : SocketAddresses.format(sockaddr(peer.name()));
-                throw new UnsupportedResourceException(pid, what, "it is connected to a unix socket outside the process: "
+                throw new UnsupportedResourceException(pid, what, "it is connected to a unix socket outside the checkpoint: "
                         + peerName + " (socket:[" + d.peer() + "]" + holders(d.peer(), pid) + ")");
             }
             mutual = peer.peer() == inode;
+            if (!mutual && !inProcess) {
+                throw new UnsupportedResourceException(pid, what, "it sends to socket:[" + d.peer() + "], bound in another"
+                        + " process of the tree" + holders(d.peer(), pid) + ": only pairs are shared between processes yet");
+            }
             if (!mutual && (d.type() != SOCK_DGRAM || peer.name() == null)) {
                 throw new UnsupportedResourceException(pid, what, "its connection to socket:[" + d.peer() + "] is not complete");
             }
@@ -147,6 +155,8 @@ public final class UnixSocketHandler {
             Long made = pairEnds.remove(e.inode());
             if (made != null) {
                 fd = made;
+            } else if (s.pipes().hasSocket(e.inode())) {
+                fd = s.pipes().takeSocket(s, e.inode()); // created, with its queue, by the process holding the peer
             } else {
                 UnixSocketFd peer = peerOf(s, e);
                 s.resetArgs();
@@ -155,7 +165,7 @@ public final class UnixSocketHandler {
                 ByteBuffer b = ByteBuffer.wrap(s.memory().read(sv, 8)).order(ByteOrder.LITTLE_ENDIAN);
                 fd = b.getInt(0);
                 long other = b.getInt(4);
-                pairEnds.put(peer.inode(), other);
+                boolean peerHere = s.image().fds().stream().anyMatch(x -> x == peer);
                 SocketOptions.restore(s, fd, e.options(), what);
                 SocketOptions.restore(s, other, peer.options(), "fd " + peer.fd() + " (its peer)");
                 refill(s, other, e, what);
@@ -163,6 +173,12 @@ public final class UnixSocketHandler {
                 shutdown(s, fd, e.shutdown());
                 shutdown(s, other, peer.shutdown());
                 inj.call("fcntl(F_SETFL) on fd " + peer.fd(), SysNr.FCNTL, other, F_SETFL, peer.openFlags() & O_NONBLOCK);
+                if (peerHere) {
+                    pairEnds.put(peer.inode(), other);
+                } else { // the peer's process takes it from here; this process never held it
+                    s.pipes().keepSocket(peer.inode(), s, other, firstUnused(s));
+                    inj.raw(SysNr.CLOSE, other, 0, 0, 0, 0, 0);
+                }
             }
             inj.call("fcntl(F_SETFL) on " + what, SysNr.FCNTL, fd, F_SETFL, e.openFlags() & O_NONBLOCK);
             return fd;
@@ -186,11 +202,22 @@ public final class UnixSocketHandler {
         }
     }
 
+    /** The peer's entry: in the process's own image, else in another process of the checkpoint. */
     private static UnixSocketFd peerOf(RestoreSession s, UnixSocketFd e) throws IOException {
         for (FdEntry x : s.image().fds()) {
             if (x instanceof UnixSocketFd u && u.inode() == e.peerInode()) return u;
         }
+        for (var process : s.checkpoint().processes()) {
+            for (FdEntry x : process.fds()) {
+                if (x instanceof UnixSocketFd u && u.inode() == e.peerInode()) return u;
+            }
+        }
         throw new IOException("fd " + e.fd() + ": the image has no unix socket " + e.peerInode() + " (its peer)");
+    }
+
+    /** The first descriptor number the process does not use: kept ends sit from there, out of the way. */
+    private static int firstUnused(RestoreSession s) {
+        return s.image().fds().stream().mapToInt(FdEntry::fd).max().orElse(-1) + 1;
     }
 
     /** Sends what waited in {@code receiver}'s queue again, through the other end {@code sender}. */
