@@ -15,9 +15,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
+import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -84,7 +84,7 @@ class NginxIT {
 
     @Test
     void checkpointKillRestoreServesThePageFromTheSameProcesses() {
-        Set<Long> before = new HashSet<>(Proc.writingTo(master.log()));
+        Map<Long, Map<Integer, String>> before = descriptors();
         String id = cli.checkpoint(master.pid());
         master.waitUntilDead(Duration.ofSeconds(10));
         master.waitUntilTreeGone(Duration.ofSeconds(30));
@@ -96,7 +96,7 @@ class NginxIT {
 
     @Test
     void leaveRunningKeepsServingAndItsCheckpointRestoresAfterAKill() {
-        Set<Long> before = new HashSet<>(Proc.writingTo(master.log()));
+        Map<Long, Map<Integer, String>> before = descriptors();
         String id = cli.checkpoint(master.pid(), "--leave-running");
         assertServesFrom(before);
         master.stopTree(Duration.ofSeconds(30));
@@ -105,10 +105,14 @@ class NginxIT {
         assertGracefulStopEndsTheTree();
     }
 
-    private void assertServesFrom(Set<Long> tree) {
+    /**
+     * Serves the page, from the same processes, with the same descriptors and status flags (O_NONBLOCK on
+     * every socket, O_ASYNC on the master's ends of its socketpairs: SIGIO tells it a worker wrote).
+     */
+    private void assertServesFrom(Map<Long, Map<Integer, String>> before) {
         for (int i = 0; i < 20; i++) assertTrue(serves(), "request " + i + " gets the page\n" + master.tail());
-        assertEquals(tree, new HashSet<>(Proc.writingTo(master.log())), "the same master and workers");
-        for (long p : tree) {
+        assertEquals(before, descriptors(), "the same master and workers, with the same descriptors and flags");
+        for (long p : before.keySet()) {
             for (Proc.TaskStatus t : Proc.tasks(p)) assertEquals(0, t.tracerPid(), () -> "task " + t.tid() + " is still traced");
         }
     }
@@ -125,6 +129,25 @@ class NginxIT {
             throw new AssertionError(e);
         }
         master.waitUntilTreeGone(Duration.ofSeconds(30));
+    }
+
+    /** For each process of the tree: fd number -> the "flags:" of its fdinfo (octal O_* status flags). */
+    private Map<Long, Map<Integer, String>> descriptors() {
+        Map<Long, Map<Integer, String>> all = new TreeMap<>();
+        for (long p : Proc.writingTo(master.log())) {
+            Map<Integer, String> flags = new TreeMap<>();
+            for (int fd : Proc.fdsLinkingTo(p, "")) {
+                try {
+                    for (String line : Files.readAllLines(Path.of("/proc/" + p + "/fdinfo/" + fd))) {
+                        if (line.startsWith("flags:")) flags.put(fd, line.substring(6).strip());
+                    }
+                } catch (IOException e) {
+                    throw new AssertionError("cannot read fdinfo " + fd + " of " + p + ": " + e, e);
+                }
+            }
+            all.put(p, flags);
+        }
+        return all;
     }
 
     /** One HTTP/1.0 GET of / on a new connection: true when the answer is 200 with the page. */

@@ -6,6 +6,7 @@ import dev.cryo.engine.UnsupportedResourceException;
 import dev.cryo.image.fd.FdEntry;
 import dev.cryo.image.fd.UnixSocketFd;
 import dev.cryo.linux.errno.Errno;
+import dev.cryo.linux.fd.RemoteFds;
 import dev.cryo.linux.net.Sockets;
 import dev.cryo.linux.net.UnixSockets;
 import dev.cryo.linux.syscall.SysNr;
@@ -37,10 +38,12 @@ import java.util.Set;
  * <p>Refused by name: a socket connected to one outside the tree (naming the peer and who holds it), a
  * listener with connections waiting to be accepted, descriptors or credentials in flight (SCM_RIGHTS),
  * messages waiting on a socket that is not one end of a pair (they came from senders that cannot be
- * told apart), and a connection still being made.
+ * told apart), and a connection still being made. Signal-driven I/O (O_ASYNC, its owner and signal) is
+ * kept.
  */
 public final class UnixSocketHandler {
-    private static final int AF_UNIX = 1, SOCK_STREAM = 1, SOCK_DGRAM = 2, O_NONBLOCK = 04000, SOCK_CLOEXEC = 02000000,
+    private static final int AF_UNIX = 1, SOCK_STREAM = 1, SOCK_DGRAM = 2, O_NONBLOCK = 04000, O_ASYNC = 020000,
+            F_SETOWN_EX = 15, F_SETSIG = 10, SOCK_CLOEXEC = 02000000,
             SOCK_NONBLOCK = 04000, F_SETFL = 4, AT_FDCWD = -100, S_IFMT = 0170000, S_IFSOCK = 0140000, CHUNK = 32 * 1024,
             RCV_SHUTDOWN = 1, SEND_SHUTDOWN = 2, SHUT_RD = 0, SHUT_WR = 1;
 
@@ -98,8 +101,10 @@ public final class UnixSocketHandler {
                 fileMode = (int) Files.getAttribute(file, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS) & 07777;
             }
         }
+        RemoteFds.Owner owner = RemoteFds.owner(local); // nginx's master is told by SIGIO when a worker writes
         return new UnixSocketFd(fd, fdFlags, openFlags, d.type(), inode, address, d.peer(), mutual, backlog, queued,
-                d.shutdown(), SocketOptions.changed(local, AF_UNIX, d.type(), 0), fileMode);
+                d.shutdown(), SocketOptions.changed(local, AF_UNIX, d.type(), 0), fileMode,
+                owner == null ? 0 : owner.type(), owner == null ? 0 : owner.id(), owner == null ? 0 : owner.signal());
     }
 
     /** sun_path bytes as sock_diag gives them, made a sockaddr_un (family first). */
@@ -172,7 +177,7 @@ public final class UnixSocketHandler {
                 refill(s, fd, peer, "fd " + peer.fd());
                 shutdown(s, fd, e.shutdown());
                 shutdown(s, other, peer.shutdown());
-                inj.call("fcntl(F_SETFL) on fd " + peer.fd(), SysNr.FCNTL, other, F_SETFL, peer.openFlags() & O_NONBLOCK);
+                setFlags(s, other, peer, "fd " + peer.fd());
                 if (peerHere) {
                     pairEnds.put(peer.inode(), other);
                 } else { // the peer's process takes it from here; this process never held it
@@ -180,7 +185,7 @@ public final class UnixSocketHandler {
                     inj.raw(SysNr.CLOSE, other, 0, 0, 0, 0, 0);
                 }
             }
-            inj.call("fcntl(F_SETFL) on " + what, SysNr.FCNTL, fd, F_SETFL, e.openFlags() & O_NONBLOCK);
+            setFlags(s, fd, e, what);
             return fd;
         }
         fd = inj.call("socket for " + what, SysNr.SOCKET, AF_UNIX, e.type() | SOCK_CLOEXEC | (e.openFlags() & O_NONBLOCK), 0);
@@ -188,7 +193,20 @@ public final class UnixSocketHandler {
         if (e.address() != null) bind(s, fd, e, what);
         if (e.backlog() >= 0) inj.call("listen on " + what, SysNr.LISTEN, fd, e.backlog(), 0);
         shutdown(s, fd, e.shutdown());
+        if ((e.openFlags() & O_ASYNC) != 0 || e.ownerId() != 0) setFlags(s, fd, e, what);
         return fd;
+    }
+
+    /** O_NONBLOCK and O_ASYNC as they were, with the owner and signal of signal-driven I/O set first. */
+    private static void setFlags(RestoreSession s, long fd, UnixSocketFd e, String what) throws IOException {
+        var inj = s.main();
+        if (e.ownerId() != 0) {
+            s.resetArgs();
+            long owner = s.put(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putInt(e.ownerType()).putInt(e.ownerId()).array());
+            inj.call("fcntl(F_SETOWN_EX " + e.ownerId() + ") on " + what, SysNr.FCNTL, fd, F_SETOWN_EX, owner);
+        }
+        if (e.ioSignal() != 0) inj.call("fcntl(F_SETSIG) on " + what, SysNr.FCNTL, fd, F_SETSIG, e.ioSignal());
+        inj.call("fcntl(F_SETFL) on " + what, SysNr.FCNTL, fd, F_SETFL, e.openFlags() & (O_NONBLOCK | O_ASYNC));
     }
 
     /** Connects the datagram sockets that sent to a bound socket of the process, now that every socket is in place. */
