@@ -41,6 +41,7 @@ class NginxIT {
     private Cli cli;
     private Workload master;
     private int port;
+    private List<String> command;
 
     @BeforeEach
     void startNginx() throws IOException {
@@ -71,8 +72,9 @@ class NginxIT {
                     server { listen 127.0.0.1:%2$d; root %1$s/html; }
                 }
                 """.formatted(d, port));
-        master = Workload.start(tmp.resolve("nginx.log"), List.of(NGINX.toString(), "-p", d, "-e", d + "/error.log",
-                "-c", d + "/nginx.conf", "-g", "daemon off; master_process on;"));
+        command = List.of(NGINX.toString(), "-p", d, "-e", d + "/error.log", "-c", d + "/nginx.conf",
+                "-g", "daemon off; master_process on;");
+        master = Workload.start(tmp.resolve("nginx.log"), command);
         Workload.await(() -> Proc.writingTo(master.log()).size() == 3 && serves(), Duration.ofSeconds(30),
                 "nginx's master and 2 workers to serve on port " + port + "\n" + master.tail());
     }
@@ -109,6 +111,34 @@ class NginxIT {
      * Serves the page, from the same processes, with the same descriptors and status flags (O_NONBLOCK on
      * every socket, O_ASYNC on the master's ends of its socketpairs: SIGIO tells it a worker wrote).
      */
+    /**
+     * As an application group (`cryo run`: init + master + 2 workers in a PID namespace), checkpointed and
+     * restored by name: the ids the image keeps (the owner of the master's O_ASYNC sockets too) are the
+     * namespace's.
+     */
+    @Test
+    void asAGroupItIsCheckpointedAndRestoredByName() {
+        master.close();
+        master.waitUntilTreeGone(Duration.ofSeconds(30));
+        Map<String, String> env = Map.of("CRYO_RUN_DIR", tmp.resolve("run").toString());
+        List<String> run = new java.util.ArrayList<>(List.of("run", "--detach", "--name", "web", "--"));
+        run.addAll(command);
+        try {
+            assertEquals(0, cli.run(env, run.toArray(String[]::new)).exitCode(), "cryo run");
+            Workload.await(this::serves, Duration.ofSeconds(30), "the group's nginx to serve on port " + port);
+            CliResult ck = cli.run(env, "checkpoint", "web");
+            assertEquals(0, ck.exitCode(), ck::toString);
+            assertTrue(!serves(), "nothing serves the page while the group is down");
+            CliResult rs = cli.run(env, "restore", "--detach", "web");
+            assertEquals(0, rs.exitCode(), rs::toString);
+            for (int i = 0; i < 20; i++) assertTrue(serves(), "request " + i + " gets the page after the restore");
+            CliResult ps = cli.run(env, "ps", "--json");
+            assertTrue(ps.stdout().contains("\"processes\":3"), () -> "the master and 2 workers (init is in no cgroup): " + ps);
+        } finally {
+            cli.run(env, "kill", "web");
+        }
+    }
+
     private void assertServesFrom(Map<Long, Map<Integer, String>> before) {
         for (int i = 0; i < 20; i++) assertTrue(serves(), "request " + i + " gets the page\n" + master.tail());
         assertEquals(before, descriptors(), "the same master and workers, with the same descriptors and flags");
