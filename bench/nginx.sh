@@ -15,11 +15,7 @@ base=$(mktemp -d /var/tmp/cryo-bench-nginx.XXXXXX)
 chmod 755 "$base" # nginx's workers run as its unprivileged user
 export CRYO_RUN_DIR=$base/run
 "$cryo" --version >/dev/null   # builds if needed, outside the timings
-ms() { echo $(( $(date +%s%N) / 1000000 )); }
-json_field() { grep -o "\"$1\": *[0-9]*" | head -1 | grep -o '[0-9]*$'; }
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2))}'; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-await() { for _ in $(seq 600); do eval "$1" && return 0; sleep 0.05; done; echo "timed out: $1" >&2; return 1; }
+. "$repo/bench/common.sh"
 serves() { python3 - "$1" <<'PY'
 import socket, sys
 s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
