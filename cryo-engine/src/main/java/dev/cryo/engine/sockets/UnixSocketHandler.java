@@ -29,8 +29,9 @@ import java.util.Set;
  * connected to each other (socketpair, or a connection made and accepted inside the tree), inside the
  * process or with the other end in another process of the tree, with what waits in their receive queues.
  * A pair split between processes is created by the process restored first (parents first), which keeps
- * the other end in {@link dev.cryo.engine.files.SharedPipes} until its holder takes it (pidfd_getfd). The queues are read without being consumed (SO_PEEK_OFF and
- * MSG_PEEK) and written again, through the other end of the new pair, at restore. A socket file left by
+ * the other end in {@link dev.cryo.engine.files.SharedPipes} until its holder takes it (pidfd_getfd).
+ * The queues are read without being consumed (SO_PEEK_OFF and MSG_PEEK) and written again, through the
+ * other end of the new pair, at restore. A socket file left by
  * the checkpointed process is unlinked before the path is bound again (only if it is a socket). A
  * datagram socket that sends to a bound socket of the process is connected to it again by address once
  * every socket is bound.

@@ -13,8 +13,8 @@ import java.lang.foreign.ValueLayout;
  * the object directly, and the few questions we ask of them.
  */
 public final class RemoteFds {
-    private static final int F_GETOWN_EX = 16, F_GETSIG = 11, F_GETPIPE_SZ = 1032, F_SETPIPE_SZ = 1031, FIONREAD = 0x541B, O_CLOEXEC = 02000000,
-            O_NONBLOCK = 04000, SPLICE_F_NONBLOCK = 2, TEE = 276;
+    private static final int F_GETPIPE_SZ = 1032, F_SETPIPE_SZ = 1031, FIONREAD = 0x541B, O_CLOEXEC = 02000000,
+            O_NONBLOCK = 04000, SPLICE_F_NONBLOCK = 2, TEE = 276, F_GETOWN_EX = 16, F_GETSIG = 11;
 
     private RemoteFds() {}
 
@@ -31,7 +31,7 @@ public final class RemoteFds {
         if (fd >= 0) Syscall.raw(SysNr.CLOSE, fd, 0, 0, 0, 0, 0);
     }
 
-    /** Who gets the signals of signal-driven I/O (O_ASYNC) on a description: F_OWNER_* type, id, and the signal (0: SIGIO). */
+    /** Who gets the signals of signal-driven I/O (O_ASYNC) on a description: F_OWNER_* type, id, signal (0: SIGIO). */
     public record Owner(int type, int id, int signal) {}
 
     /** The description's owner (F_GETOWN_EX, F_GETSIG); null when none is set. */
