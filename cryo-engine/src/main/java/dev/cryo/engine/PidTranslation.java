@@ -36,6 +36,14 @@ final class PidTranslation {
                 if (th.tid() != p.pid()) t.inner.put(th.tid(), StatusParser.read(p.pid(), th.tid()).nsPid().getLast());
             }
         }
+        for (ProcessEntry p : processes) {
+            for (FdEntry f : p.fds()) {
+                if (f instanceof UnixSocketFd u && u.ownerId() != 0 && !t.inner.containsKey(u.ownerId())) {
+                    throw new UnsupportedResourceException(p.pid(), "fd " + u.fd() + " (unix socket, O_ASYNC)",
+                            "its signals go to " + u.ownerId() + ", which is not a process of the group");
+                }
+            }
+        }
         return t;
     }
 
