@@ -13,7 +13,7 @@ say() { printf 'test.sh: %s\n' "$*" >&2; }
 
 # Debian packages the build and the tests need (installed only when missing; needs root).
 need_pkgs=()
-for tool_pkg in mvn:maven gcc:gcc make:make python3:python3 redis-server:redis-server; do
+for tool_pkg in mvn:maven gcc:gcc make:make python3:python3 redis-server:redis-server nginx:nginx; do
     command -v "${tool_pkg%%:*}" >/dev/null || need_pkgs+=("${tool_pkg#*:}")
 done
 [[ -f /usr/lib/x86_64-linux-gnu/libc.a ]] || need_pkgs+=(libc6-dev)

@@ -2,6 +2,7 @@ package dev.cryo.engine;
 
 import dev.cryo.image.fd.FdEntry;
 import dev.cryo.image.fd.InheritedFd;
+import dev.cryo.image.fd.UnixSocketFd;
 import dev.cryo.image.task.PosixTimerEntry;
 import dev.cryo.image.task.ProcessEntry;
 import dev.cryo.image.task.ThreadEntry;
@@ -35,6 +36,14 @@ final class PidTranslation {
                 if (th.tid() != p.pid()) t.inner.put(th.tid(), StatusParser.read(p.pid(), th.tid()).nsPid().getLast());
             }
         }
+        for (ProcessEntry p : processes) {
+            for (FdEntry f : p.fds()) {
+                if (f instanceof UnixSocketFd u && u.ownerId() != 0 && !t.inner.containsKey(u.ownerId())) {
+                    throw new UnsupportedResourceException(p.pid(), "fd " + u.fd() + " (unix socket, O_ASYNC)",
+                            "its signals go to " + u.ownerId() + ", which is not a process of the group");
+                }
+            }
+        }
         return t;
     }
 
@@ -55,7 +64,14 @@ final class PidTranslation {
         }
         List<FdEntry> fds = new ArrayList<>();
         for (FdEntry f : p.fds()) {
-            fds.add(f instanceof InheritedFd i ? new InheritedFd(i.fd(), i.fdFlags(), inner(i.ownerPid()), i.ownerFd()) : f);
+            fds.add(switch (f) {
+                case InheritedFd i -> new InheritedFd(i.fd(), i.fdFlags(), inner(i.ownerPid()), i.ownerFd());
+                // the owner of signal-driven I/O (a thread, a process or a group's leader): one of the group's
+                case UnixSocketFd u when u.ownerId() != 0 -> new UnixSocketFd(u.fd(), u.fdFlags(), u.openFlags(), u.type(),
+                        u.inode(), u.address(), u.peerInode(), u.mutual(), u.backlog(), u.queued(), u.shutdown(), u.options(),
+                        u.fileMode(), u.ownerType(), inner(u.ownerId()), u.ioSignal());
+                default -> f;
+            });
         }
         List<PosixTimerEntry> timers = new ArrayList<>();
         for (PosixTimerEntry t : p.posixTimers()) {

@@ -155,7 +155,7 @@ public final class CheckpointText {
                     + (i.backlog() >= 0 ? ", listening (backlog " + i.backlog() + ")" : "")
                     + (i.options().isEmpty() ? "" : ", " + i.options().size() + " options");
             case UnixSocketFd u -> (u.address() == null ? "unnamed" : u.address()[2] == 0 ? "abstract name" : "bound to a path")
-                    + (u.backlog() >= 0 ? ", listening" : "") + (u.peerInode() != 0 ? ", connected inside the process" : "")
+                    + (u.backlog() >= 0 ? ", listening" : "") + (u.peerInode() != 0 ? ", connected to socket:[" + u.peerInode() + "]" : "")
                     + ", " + u.queued().stream().mapToLong(b -> b.length).sum() + " bytes waiting";
             default -> f.toString();
         };

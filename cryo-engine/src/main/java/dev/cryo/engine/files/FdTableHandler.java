@@ -45,7 +45,7 @@ import java.util.TreeMap;
  * any kind it does not know (the checkpoint is then refused and the process left as it was).
  */
 public final class FdTableHandler {
-    static final int O_CLOEXEC = 02000000, FD_CLOEXEC = 1;
+    static final int O_CLOEXEC = 02000000, FD_CLOEXEC = 1, O_ASYNC = 020000;
 
     private final RegularFileHandler files = new RegularFileHandler();
     private final PipeHandler pipes = new PipeHandler();
@@ -102,10 +102,14 @@ public final class FdTableHandler {
                     entry = inotify.dump(pid, pidfd, fd, fdFlags, openFlags);
                 } else if (target.startsWith("socket:[")) {
                     long inode = Long.parseLong(target.substring("socket:[".length(), target.length() - 1));
-                    entry = sockets.dump(pid, pidfd, fd, fdFlags, openFlags, inode, targets.values());
+                    entry = sockets.dump(pid, pidfd, fd, fdFlags, openFlags, inode, targets.values(), s.tree());
                 } else {
                     throw new UnsupportedResourceException(pid, "fd " + fd + " (" + kind(target) + ")",
                             "this kind of file descriptor is not supported yet");
+                }
+                if ((openFlags & O_ASYNC) != 0 && !(entry instanceof UnixSocketFd)) {
+                    throw new UnsupportedResourceException(pid, "fd " + fd + " (" + kind(target) + ", O_ASYNC)",
+                            "signal-driven I/O is kept on unix sockets only");
                 }
                 if (info.locked() && !(entry instanceof RegularFileFd)) {
                     throw new UnsupportedResourceException(pid, "fd " + fd + " (" + kind(target) + ", locked)",

@@ -1,6 +1,7 @@
 package dev.cryo.engine.sockets;
 
 import dev.cryo.engine.RestoreSession;
+import dev.cryo.engine.TreeFiles;
 import dev.cryo.engine.UnsupportedResourceException;
 import dev.cryo.image.fd.FdEntry;
 import dev.cryo.image.fd.InetSocketFd;
@@ -24,16 +25,19 @@ public final class SocketHandler {
     private final InetSocketHandler inet = new InetSocketHandler();
     private final UnixSocketHandler unix = new UnixSocketHandler();
 
-    /** @param allTargets the links of every fd of the process ("socket:[N]"...), to tell its own sockets */
+    /**
+     * @param allTargets the links of every fd of the process ("socket:[N]"...), to tell its own sockets
+     * @param tree       the descriptors of the whole tree, to tell sockets held by its other processes
+     */
     public FdEntry dump(int pid, int pidfd, int fd, int fdFlags, int openFlags, long inode,
-                        Collection<String> allTargets) throws IOException {
+                        Collection<String> allTargets, TreeFiles tree) throws IOException {
         int local = RemoteFds.getfd(pidfd, fd);
         try {
             int family = Sockets.intOption(local, Sockets.SOL_SOCKET, Sockets.SO_DOMAIN);
             return switch (family) {
                 case SocketAddresses.AF_INET, SocketAddresses.AF_INET6 ->
                         inet.dump(pid, fd, fdFlags, openFlags, local, family, inode);
-                case SocketAddresses.AF_UNIX -> unix.dump(pid, fd, fdFlags, openFlags, local, inode, inodes(allTargets));
+                case SocketAddresses.AF_UNIX -> unix.dump(pid, fd, fdFlags, openFlags, local, inode, inodes(allTargets), tree);
                 default -> throw new UnsupportedResourceException(pid, "fd " + fd + " ("
                         + NetParser.read(pid).describe(inode) + ", address family " + family + ")",
                         "sockets of this family are not supported yet");

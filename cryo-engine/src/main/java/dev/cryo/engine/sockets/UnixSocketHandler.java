@@ -1,10 +1,12 @@
 package dev.cryo.engine.sockets;
 
 import dev.cryo.engine.RestoreSession;
+import dev.cryo.engine.TreeFiles;
 import dev.cryo.engine.UnsupportedResourceException;
 import dev.cryo.image.fd.FdEntry;
 import dev.cryo.image.fd.UnixSocketFd;
 import dev.cryo.linux.errno.Errno;
+import dev.cryo.linux.fd.RemoteFds;
 import dev.cryo.linux.net.Sockets;
 import dev.cryo.linux.net.UnixSockets;
 import dev.cryo.linux.syscall.SysNr;
@@ -24,27 +26,32 @@ import java.util.Set;
 
 /**
  * Unix sockets held by one process: unbound, bound to a path or an abstract name, listening, and pairs
- * connected to each other inside the process (socketpair, or a connection made and accepted inside it),
- * with what waits in their receive queues. The queues are read without being consumed (SO_PEEK_OFF and
- * MSG_PEEK) and written again, through the other end of the new pair, at restore. A socket file left by
+ * connected to each other (socketpair, or a connection made and accepted inside the tree), inside the
+ * process or with the other end in another process of the tree, with what waits in their receive queues.
+ * A pair split between processes is created by the process restored first (parents first), which keeps
+ * the other end in {@link dev.cryo.engine.files.SharedPipes} until its holder takes it (pidfd_getfd).
+ * The queues are read without being consumed (SO_PEEK_OFF and MSG_PEEK) and written again, through the
+ * other end of the new pair, at restore. A socket file left by
  * the checkpointed process is unlinked before the path is bound again (only if it is a socket). A
  * datagram socket that sends to a bound socket of the process is connected to it again by address once
  * every socket is bound.
  *
- * <p>Refused by name: a socket connected to one outside the process (naming the peer and who holds it), a
+ * <p>Refused by name: a socket connected to one outside the tree (naming the peer and who holds it), a
  * listener with connections waiting to be accepted, descriptors or credentials in flight (SCM_RIGHTS),
  * messages waiting on a socket that is not one end of a pair (they came from senders that cannot be
- * told apart), and a connection still being made.
+ * told apart), and a connection still being made. Signal-driven I/O (O_ASYNC, its owner and signal) is
+ * kept.
  */
 public final class UnixSocketHandler {
-    private static final int AF_UNIX = 1, SOCK_STREAM = 1, SOCK_DGRAM = 2, O_NONBLOCK = 04000, SOCK_CLOEXEC = 02000000,
+    private static final int AF_UNIX = 1, SOCK_STREAM = 1, SOCK_DGRAM = 2, O_NONBLOCK = 04000, O_ASYNC = 020000,
+            F_SETOWN_EX = 15, F_SETSIG = 10, SOCK_CLOEXEC = 02000000,
             SOCK_NONBLOCK = 04000, F_SETFL = 4, AT_FDCWD = -100, S_IFMT = 0170000, S_IFSOCK = 0140000, CHUNK = 32 * 1024,
             RCV_SHUTDOWN = 1, SEND_SHUTDOWN = 2, SHUT_RD = 0, SHUT_WR = 1;
 
     private Map<Long, UnixSockets.Socket> diag;
 
-    UnixSocketFd dump(int pid, int fd, int fdFlags, int openFlags, int local, long inode, Set<Long> processSockets)
-            throws IOException {
+    UnixSocketFd dump(int pid, int fd, int fdFlags, int openFlags, int local, long inode, Set<Long> processSockets,
+                      TreeFiles tree) throws IOException {
         if (diag == null) diag = UnixSockets.all();
         UnixSockets.Socket d = diag.get(inode);
         if (d == null) throw new IOException("fd " + fd + ": unix socket " + inode + " is not listed by sock_diag");
@@ -60,12 +67,17 @@ public final class UnixSocketHandler {
             }
         } else if (d.peer() != 0) {
             UnixSockets.Socket peer = diag.get(d.peer());
-            if (!processSockets.contains(d.peer()) || peer == null) {
+            boolean inProcess = processSockets.contains(d.peer());
+            if ((!inProcess && tree.holders("socket:[" + d.peer() + "]").isEmpty()) || peer == null) {
                 String peerName = peer == null || peer.name() == null ? "an unnamed socket" : SocketAddresses.format(sockaddr(peer.name()));
-                throw new UnsupportedResourceException(pid, what, "it is connected to a unix socket outside the process: "
+                throw new UnsupportedResourceException(pid, what, "it is connected to a unix socket outside the checkpoint: "
                         + peerName + " (socket:[" + d.peer() + "]" + holders(d.peer(), pid) + ")");
             }
             mutual = peer.peer() == inode;
+            if (!mutual && !inProcess) {
+                throw new UnsupportedResourceException(pid, what, "it sends to socket:[" + d.peer() + "], bound in another"
+                        + " process of the tree" + holders(d.peer(), pid) + ": only pairs are shared between processes yet");
+            }
             if (!mutual && (d.type() != SOCK_DGRAM || peer.name() == null)) {
                 throw new UnsupportedResourceException(pid, what, "its connection to socket:[" + d.peer() + "] is not complete");
             }
@@ -90,8 +102,10 @@ public final class UnixSocketHandler {
                 fileMode = (int) Files.getAttribute(file, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS) & 07777;
             }
         }
+        RemoteFds.Owner owner = RemoteFds.owner(local); // nginx's master is told by SIGIO when a worker writes
         return new UnixSocketFd(fd, fdFlags, openFlags, d.type(), inode, address, d.peer(), mutual, backlog, queued,
-                d.shutdown(), SocketOptions.changed(local, AF_UNIX, d.type(), 0), fileMode);
+                d.shutdown(), SocketOptions.changed(local, AF_UNIX, d.type(), 0), fileMode,
+                owner == null ? 0 : owner.type(), owner == null ? 0 : owner.id(), owner == null ? 0 : owner.signal());
     }
 
     /** sun_path bytes as sock_diag gives them, made a sockaddr_un (family first). */
@@ -147,6 +161,8 @@ public final class UnixSocketHandler {
             Long made = pairEnds.remove(e.inode());
             if (made != null) {
                 fd = made;
+            } else if (s.pipes().hasSocket(e.inode())) {
+                fd = s.pipes().takeSocket(s, e.inode()); // created, with its queue, by the process holding the peer
             } else {
                 UnixSocketFd peer = peerOf(s, e);
                 s.resetArgs();
@@ -155,16 +171,22 @@ public final class UnixSocketHandler {
                 ByteBuffer b = ByteBuffer.wrap(s.memory().read(sv, 8)).order(ByteOrder.LITTLE_ENDIAN);
                 fd = b.getInt(0);
                 long other = b.getInt(4);
-                pairEnds.put(peer.inode(), other);
+                boolean peerHere = s.image().fds().stream().anyMatch(x -> x == peer);
                 SocketOptions.restore(s, fd, e.options(), what);
                 SocketOptions.restore(s, other, peer.options(), "fd " + peer.fd() + " (its peer)");
                 refill(s, other, e, what);
                 refill(s, fd, peer, "fd " + peer.fd());
                 shutdown(s, fd, e.shutdown());
                 shutdown(s, other, peer.shutdown());
-                inj.call("fcntl(F_SETFL) on fd " + peer.fd(), SysNr.FCNTL, other, F_SETFL, peer.openFlags() & O_NONBLOCK);
+                setFlags(s, other, peer, "fd " + peer.fd());
+                if (peerHere) {
+                    pairEnds.put(peer.inode(), other);
+                } else { // the peer's process takes it from here; this process never held it
+                    s.pipes().keepSocket(peer.inode(), s, other, firstUnused(s));
+                    inj.raw(SysNr.CLOSE, other, 0, 0, 0, 0, 0);
+                }
             }
-            inj.call("fcntl(F_SETFL) on " + what, SysNr.FCNTL, fd, F_SETFL, e.openFlags() & O_NONBLOCK);
+            setFlags(s, fd, e, what);
             return fd;
         }
         fd = inj.call("socket for " + what, SysNr.SOCKET, AF_UNIX, e.type() | SOCK_CLOEXEC | (e.openFlags() & O_NONBLOCK), 0);
@@ -172,7 +194,20 @@ public final class UnixSocketHandler {
         if (e.address() != null) bind(s, fd, e, what);
         if (e.backlog() >= 0) inj.call("listen on " + what, SysNr.LISTEN, fd, e.backlog(), 0);
         shutdown(s, fd, e.shutdown());
+        if ((e.openFlags() & O_ASYNC) != 0 || e.ownerId() != 0) setFlags(s, fd, e, what);
         return fd;
+    }
+
+    /** O_NONBLOCK and O_ASYNC as they were, with the owner and signal of signal-driven I/O set first. */
+    private static void setFlags(RestoreSession s, long fd, UnixSocketFd e, String what) throws IOException {
+        var inj = s.main();
+        if (e.ownerId() != 0) {
+            s.resetArgs();
+            long owner = s.put(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putInt(e.ownerType()).putInt(e.ownerId()).array());
+            inj.call("fcntl(F_SETOWN_EX " + e.ownerId() + ") on " + what, SysNr.FCNTL, fd, F_SETOWN_EX, owner);
+        }
+        if (e.ioSignal() != 0) inj.call("fcntl(F_SETSIG) on " + what, SysNr.FCNTL, fd, F_SETSIG, e.ioSignal());
+        inj.call("fcntl(F_SETFL) on " + what, SysNr.FCNTL, fd, F_SETFL, e.openFlags() & (O_NONBLOCK | O_ASYNC));
     }
 
     /** Connects the datagram sockets that sent to a bound socket of the process, now that every socket is in place. */
@@ -186,11 +221,22 @@ public final class UnixSocketHandler {
         }
     }
 
+    /** The peer's entry: in the process's own image, else in another process of the checkpoint. */
     private static UnixSocketFd peerOf(RestoreSession s, UnixSocketFd e) throws IOException {
         for (FdEntry x : s.image().fds()) {
             if (x instanceof UnixSocketFd u && u.inode() == e.peerInode()) return u;
         }
+        for (var process : s.checkpoint().processes()) {
+            for (FdEntry x : process.fds()) {
+                if (x instanceof UnixSocketFd u && u.inode() == e.peerInode()) return u;
+            }
+        }
         throw new IOException("fd " + e.fd() + ": the image has no unix socket " + e.peerInode() + " (its peer)");
+    }
+
+    /** The first descriptor number the process does not use: kept ends sit from there, out of the way. */
+    private static int firstUnused(RestoreSession s) {
+        return s.image().fds().stream().mapToInt(FdEntry::fd).max().orElse(-1) + 1;
     }
 
     /** Sends what waited in {@code receiver}'s queue again, through the other end {@code sender}. */

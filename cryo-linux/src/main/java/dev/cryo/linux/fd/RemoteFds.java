@@ -14,7 +14,7 @@ import java.lang.foreign.ValueLayout;
  */
 public final class RemoteFds {
     private static final int F_GETPIPE_SZ = 1032, F_SETPIPE_SZ = 1031, FIONREAD = 0x541B, O_CLOEXEC = 02000000,
-            O_NONBLOCK = 04000, SPLICE_F_NONBLOCK = 2, TEE = 276;
+            O_NONBLOCK = 04000, SPLICE_F_NONBLOCK = 2, TEE = 276, F_GETOWN_EX = 16, F_GETSIG = 11;
 
     private RemoteFds() {}
 
@@ -29,6 +29,18 @@ public final class RemoteFds {
 
     public static void close(int fd) {
         if (fd >= 0) Syscall.raw(SysNr.CLOSE, fd, 0, 0, 0, 0, 0);
+    }
+
+    /** Who gets the signals of signal-driven I/O (O_ASYNC) on a description: F_OWNER_* type, id, signal (0: SIGIO). */
+    public record Owner(int type, int id, int signal) {}
+
+    /** The description's owner (F_GETOWN_EX, F_GETSIG); null when none is set. */
+    public static Owner owner(int fd) throws ErrnoException {
+        MemorySegment s = Scratch.get();
+        Syscall.call("fcntl(F_GETOWN_EX)", SysNr.FCNTL, fd, F_GETOWN_EX, s.address());
+        int type = s.get(ValueLayout.JAVA_INT, 0), id = s.get(ValueLayout.JAVA_INT, 4);
+        int signal = (int) Syscall.call("fcntl(F_GETSIG)", SysNr.FCNTL, fd, F_GETSIG, 0);
+        return id == 0 && signal == 0 ? null : new Owner(type, id, signal);
     }
 
     public static int pipeCapacity(int fd) throws ErrnoException {
