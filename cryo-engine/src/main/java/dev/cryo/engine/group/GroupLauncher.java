@@ -63,6 +63,9 @@ public final class GroupLauncher {
                 return new Started(now, helper);
             }
             if (!helper.isAlive()) {
+                // a detached helper writes the PIDs and exits 0: it may have done both since we looked
+                GroupRegistry.Group last = registry.find(name);
+                if (last != null && last.rootPid() > 0 && helper.exitValue() == 0) return new Started(last, helper);
                 String why = detach ? "; see `cryo logs " + name + "`" : "";
                 throw new EngineException("run: " + command.getFirst() + " could not be started (cryo-helper exit "
                         + helper.exitValue() + ")" + why);
