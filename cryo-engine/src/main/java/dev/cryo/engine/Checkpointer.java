@@ -106,6 +106,7 @@ public final class Checkpointer {
 
     private CheckpointResult dumpOnTracer(int pid, RunningGroup group, CheckpointOptions options, long t0)
             throws Exception {
+        PhaseClock clock = new PhaseClock("checkpoint " + pid, t0);
         ProcStat stat = StatParser.read(pid);
         if (stat.isDead()) throw new EngineException("checkpoint: pid " + pid + " is a zombie");
         TreeFreezer freezer = new TreeFreezer(pid);
@@ -128,9 +129,10 @@ public final class Checkpointer {
                 // exited meanwhile, or a zombie (no memory): its buffer, if any, is mapped when needed
             }
         }
+        clock.lap("buffers");
         try (tracking; CheckpointWriter writer = store.begin(options.compression())) {
-            PhaseClock clock = new PhaseClock("checkpoint " + pid);
             tracking.openBaseline(store);
+            clock.lap("open");
             Faults.check("seize");
             frozenNow = true;
             if (group != null) barrier(group, freezer);

@@ -11,7 +11,13 @@ final class PhaseClock {
     private final StringBuilder line = new StringBuilder();
 
     PhaseClock(String what) {
+        this(what, System.nanoTime());
+    }
+
+    /** A clock whose first lap starts at {@code start} (a {@link System#nanoTime()}), not now. */
+    PhaseClock(String what, long start) {
         this.what = what;
+        this.last = start;
     }
 
     void lap(String phase) {
