@@ -6,6 +6,7 @@ import dev.cryo.engine.freeze.Tracer;
 import dev.cryo.engine.freeze.TreeFreezer;
 import dev.cryo.engine.group.RunningGroup;
 import dev.cryo.engine.identity.IdentityHandler;
+import dev.cryo.engine.memory.Increment;
 import dev.cryo.engine.memory.IncrementalDump;
 import dev.cryo.engine.memory.MemoryHandler;
 import dev.cryo.engine.mm.MmHandler;
@@ -120,9 +121,10 @@ public final class Checkpointer {
         IncrementalDump tracking = IncrementalDump.begin(pid, options.tracking(), options.trackers(), store);
         // before the freeze: the copy buffers (and with them the first native calls, which cost most), for
         // every process of the tree as it is now; one forked since gets its buffer during the freeze. An
-        // incremental checkpoint copies little, into a buffer mapped when it knows how much
+        // incremental checkpoint copies little, into a buffer mapped when it knows how much. A checkpoint
+        // that kills the tree copies nothing out: its pages stream from the stopped processes into the store
         Map<Integer, NativeBuffer> prepared = new LinkedHashMap<>();
-        for (int p : TreeFreezer.descendants(pid)) {
+        for (int p : options.leaveRunning() ? TreeFreezer.descendants(pid) : List.<Integer>of()) {
             try {
                 prepared.put(p, p == pid ? tracking.prepare() : MemoryHandler.prepare(p));
             } catch (IOException | RuntimeException gone) {
@@ -282,8 +284,9 @@ public final class Checkpointer {
         Faults.check("memory");
         clock.lap("files+identity " + pid);
         progress.update("memory", 0, -1);
-        d.memory = tracking != null ? new MemoryHandler().capture(session, prepared, tracking.increment())
-                : new MemoryHandler().capture(session, prepared);
+        Increment increment = tracking != null ? tracking.increment() : null;
+        d.memory = leaveRunning ? new MemoryHandler().capture(session, prepared, increment)
+                : new MemoryHandler().layout(session, increment);
         clock.lap("memory " + pid);
         d.entry = new ProcessEntry(pid, stat.ppid(), stat.pgrp(), stat.session(), threadEntries.getFirst().comm(),
                 identity, mm, d.memory.vmas(), threadEntries, fds, actions, sharedPending, itimers, "mem/" + pid,

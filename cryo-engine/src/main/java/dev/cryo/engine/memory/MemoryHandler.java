@@ -9,6 +9,7 @@ import dev.cryo.image.mm.VmaKind;
 import dev.cryo.linux.mem.NativeBuffer;
 import dev.cryo.linux.mem.Pagemap;
 import dev.cryo.linux.mem.ProcMem;
+import dev.cryo.linux.mem.RemoteMemory;
 import dev.cryo.linux.proc.MapsEntry;
 import dev.cryo.linux.proc.SmapsParser;
 import dev.cryo.linux.proc.SmapsRollup;
@@ -27,6 +28,10 @@ import java.util.List;
  * /proc/PID/pagemap (anonymous pages present or swapped; in private file mappings only the pages that
  * were copied on write, the rest is the file); contents read with process_vm_readv in batches of up to
  * 1024 ranges straight into one reused native buffer, and streamed into the process's memory blob.
+ * A checkpoint that leaves the process running copies everything out while it is frozen (a whole-process
+ * buffer), so it can run on while the pages are hashed and written; one that kills it {@link #layout
+ * plans} only, and its pages go from the stopped process through a few reused batch buffers straight into
+ * the store: no process-sized buffer to map and fault in, one copy fewer.
  */
 public final class MemoryHandler {
     private static final int PAGE = NativeBuffer.PAGE;
@@ -41,13 +46,16 @@ public final class MemoryHandler {
      * compressing and writing come after it runs again. {@code plan} interleaves the copied pages with
      * pages of the {@code baseline} (null for a full checkpoint) that did not change.
      */
-    public record Captured(List<VmaEntry> vmas, NativeBuffer pages, long bytes, BlobPlan plan, Baseline baseline)
-            implements AutoCloseable {
+    public record Captured(List<VmaEntry> vmas, NativeBuffer pages, long bytes, BlobPlan plan, Baseline baseline,
+                           Source source) implements AutoCloseable {
         @Override
         public void close() {
-            pages.close();
+            if (pages != null) pages.close();
         }
     }
+
+    /** Where the pages of a capture that was not copied out are read from at write time (still stopped). */
+    record Source(DumpSession session, RunCollector runs) {}
 
     /**
      * A buffer for {@link #capture}, sized from /proc/PID/smaps_rollup and populated before the process is
@@ -74,6 +82,25 @@ public final class MemoryHandler {
      * null: only pages written since its baseline are copied (all of them, and tracking starts, without one).
      */
     public Captured capture(DumpSession s, NativeBuffer prepared, Increment increment) throws IOException {
+        Captured planned = layout(s, increment);
+        long copied = planned.bytes();
+        NativeBuffer pages = prepared != null && prepared.size() >= copied ? prepared : NativeBuffer.map(copied);
+        if (pages != prepared && prepared != null) prepared.close();
+        try {
+            copy(s, planned.source().runs(), pages);
+            return new Captured(planned.vmas(), pages, copied, planned.plan(), planned.baseline(), null);
+        } catch (IOException | RuntimeException e) {
+            pages.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Reads the layout and which pages to dump, copying nothing: {@link #write} then reads the pages from
+     * the process, which must stay stopped until then (a checkpoint that kills it). {@code increment} as
+     * for {@link #capture(DumpSession, NativeBuffer, Increment)}.
+     */
+    public Captured layout(DumpSession s, Increment increment) throws IOException {
         List<VmaEntry> out = new ArrayList<>();
         RunCollector runs = new RunCollector();
         BlobPlan plan = new BlobPlan();
@@ -108,20 +135,28 @@ public final class MemoryHandler {
                         m.offset(), m.filePath(), kind, pageRuns, blobOffset, ghost));
             }
         }
-        long copied = plan.copiedBytes();
-        NativeBuffer pages = prepared != null && prepared.size() >= copied ? prepared : NativeBuffer.map(copied);
-        if (pages != prepared && prepared != null) prepared.close();
-        try {
-            copy(s, runs, pages);
-            return new Captured(out, pages, copied, plan, increment == null ? null : increment.baseline());
-        } catch (IOException | RuntimeException e) {
-            pages.close();
-            throw e;
-        }
+        return new Captured(out, null, plan.copiedBytes(), plan, increment == null ? null : increment.baseline(),
+                new Source(s, runs));
     }
 
     /** Streams captured pages into the memory blob (the process may be running again by now). */
     public static void write(Captured captured, BlobWriter blob) throws IOException {
+        if (captured.pages() == null) {
+            try (PageStream stream = new PageStream(captured.source(), captured.bytes())) {
+                write(captured, blob, stream);
+            }
+            return;
+        }
+        write(captured, blob, (off, len) -> captured.pages().view(off, len));
+    }
+
+    /** The copied pages of a capture, in blob order: a view of {@code len <= WRITE_SLICE} bytes from {@code off}. */
+    @FunctionalInterface
+    private interface Pages {
+        ByteBuffer next(long off, int len) throws IOException;
+    }
+
+    private static void write(Captured captured, BlobWriter blob, Pages pages) throws IOException {
         BlobPlan plan = captured.plan();
         long copied = 0;
         for (int i = 0; i < plan.count(); i++) {
@@ -131,9 +166,60 @@ public final class MemoryHandler {
                 continue;
             }
             for (long off = copied; off < copied + len; off += WRITE_SLICE) {
-                blob.write(captured.pages().view(off, (int) Math.min(WRITE_SLICE, copied + len - off)));
+                blob.write(pages.next(off, (int) Math.min(WRITE_SLICE, copied + len - off)));
             }
             copied += len;
+        }
+    }
+
+    /**
+     * Reads a stopped process's dumped pages in order, {@link #WRITE_SLICE} at a time, into one reused
+     * buffer (mapped for the smaller of a slice and the whole, populated once).
+     */
+    private static final class PageStream implements Pages, AutoCloseable {
+        private final Source source;
+        private final NativeBuffer buffer;
+        private final long[] addrs = new long[RemoteMemory.MAX_IOV], lens = new long[RemoteMemory.MAX_IOV];
+        private int run;        // the next range to read
+        private long within;    // bytes of it read already
+        private long position;  // bytes of the stream read already
+
+        PageStream(Source source, long total) throws IOException {
+            this.source = source;
+            this.buffer = NativeBuffer.map(Math.min(WRITE_SLICE, Math.max(PAGE, total)));
+        }
+
+        @Override
+        public ByteBuffer next(long off, int len) throws IOException {
+            if (off != position) throw new IllegalStateException("pages are streamed in order: " + off + " != " + position);
+            RunCollector runs = source.runs();
+            long filled = 0;
+            while (filled < len) {
+                // up to MAX_IOV ranges (or parts of ranges) per read, the last one cut at the slice's end
+                int n = 0;
+                long batch = 0;
+                while (n < addrs.length && filled + batch < len && run < runs.count()) {
+                    long take = Math.min(runs.lengths()[run] - within, len - filled - batch);
+                    addrs[n] = runs.addresses()[run] + within;
+                    lens[n++] = take;
+                    batch += take;
+                    within += take;
+                    if (within == runs.lengths()[run]) {
+                        run++;
+                        within = 0;
+                    }
+                }
+                if (n == 0) throw new IllegalStateException("the plan holds more pages than the ranges");
+                copy(source.session(), addrs, lens, 0, n, filled, buffer);
+                filled += batch;
+            }
+            position += len;
+            return buffer.view(0, len);
+        }
+
+        @Override
+        public void close() {
+            buffer.close();
         }
     }
 
@@ -143,13 +229,12 @@ public final class MemoryHandler {
      * even that cannot read stays zero.
      */
     private static void copy(DumpSession s, RunCollector runs, NativeBuffer pages) throws IOException {
-        Halves.run(runs, (from, to, offset) -> copy(s, runs, from, to, offset, pages));
+        Halves.run(runs, (from, to, offset) -> copy(s, runs.addresses(), runs.lengths(), from, to, offset, pages));
     }
 
     /** Copies ranges [from, to) to {@code pages} at {@code offset}. */
-    private static void copy(DumpSession s, RunCollector runs, int from, int to, long offset, NativeBuffer pages)
-            throws IOException {
-        long[] addrs = runs.addresses(), lens = runs.lengths();
+    private static void copy(DumpSession s, long[] addrs, long[] lens, int from, int to, long offset,
+                             NativeBuffer pages) throws IOException {
         int n = to;
         long done = offset;
         int at = from;
