@@ -8,12 +8,16 @@ import dev.cryo.store.manifest.ManifestCodec;
 import dev.cryo.store.pack.PackSink;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /** One checkpoint being written: blobs through the {@link ChunkPipeline}, then packs -> index -> manifest. */
 final class ContentCheckpointWriter implements CheckpointWriter {
@@ -96,17 +100,49 @@ final class ContentCheckpointWriter implements CheckpointWriter {
         if (TRACE) {
             System.err.printf("cryo-store: packs durable %.3f s%n", (System.nanoTime() - t0) / 1e9);
         }
+        long tPacks = System.nanoTime();
         long added = 0;
         for (PackSink.Published p : packs) {
             added += p.size();
         }
-        if (!packs.isEmpty()) {
-            IndexFile.write(layout, packs);
-        }
+        // the index is written (and made durable) on another thread while the manifest is encoded and its
+        // temporary file synced here; the manifest is renamed into place only once the index is durable
+        CompletableFuture<Void> index = packs.isEmpty() ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.runAsync(() -> {
+                    try {
+                        IndexFile.write(layout, packs);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }, r -> Thread.ofPlatform().name("cryo-index-writer").start(r));
         Manifest stored = verbatim != null ? m
                 : new Manifest(m.created(), m.logicalBytes(), added, m.labels(), m.metadata(), m.blobs());
         ManifestCodec.Encoded enc = verbatim != null ? verbatim : ManifestCodec.encode(stored);
-        SecureFiles.writeAtomically(layout, layout.manifest(enc.id()), enc.bytes());
+        Path target = layout.manifest(enc.id());
+        Path tmp = null;
+        try {
+            tmp = SecureFiles.writeTemp(layout, target, enc.bytes());
+            long t1 = System.nanoTime();
+            index.join();
+            if (TRACE) {
+                System.err.printf("cryo-store: manifest written %.3f s, then waited %.3f s for the index (%d packs)%n",
+                        (t1 - tPacks) / 1e9, (System.nanoTime() - t1) / 1e9, packs.size());
+            }
+        } catch (CompletionException e) {
+            SecureFiles.deleteQuietly(tmp);
+            if (e.getCause() instanceof UncheckedIOException u) {
+                throw u.getCause();
+            }
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IOException(e.getCause());
+        } finally {
+            if (tmp == null) {
+                index.exceptionally(e -> null).join(); // the manifest failed: let the index finish before cleaning up
+            }
+        }
+        SecureFiles.publishWritten(tmp, target);
         finished = true;
         pipeline.shutdown();
         lock.close();

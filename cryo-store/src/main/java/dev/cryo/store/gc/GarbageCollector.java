@@ -150,6 +150,7 @@ public final class GarbageCollector {
             freed -= p.size();
         }
         String newIndex = entries.isEmpty() ? null : IndexFile.writeEntries(layout, entries);
+        SecureFiles.writeBackBeforeDeleting();
         for (String old : index.indexIds()) {
             if (!old.equals(newIndex)) {
                 Files.deleteIfExists(layout.index(old));

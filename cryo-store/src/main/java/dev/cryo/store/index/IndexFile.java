@@ -56,7 +56,11 @@ public final class IndexFile {
         Xxh3.hash128(b.array(), 0, b.position(), h, 0);
         b.putLong(h[0]).putLong(h[1]);
         String id = ChunkKey.hex(h[0], h[1]);
+        long t = System.nanoTime();
         SecureFiles.writeAtomically(layout, layout.index(id), b.array());
+        if (Boolean.getBoolean("cryo.store.trace")) {
+            System.err.printf("cryo-store: index encoded %d bytes, written %.3f s%n", b.array().length, (System.nanoTime() - t) / 1e9);
+        }
         return id;
     }
 

@@ -71,7 +71,7 @@ public final class PackSink {
         bytesWritten += compLen;
         if (position >= target) {
             seal();
-        } else if (position - flushedTo >= WRITEBACK_STEP) {
+        } else if (position - flushedTo >= WRITEBACK_STEP && SecureFiles.durable()) {
             // start the disk on what is written so far, in the background: the fsync when the pack is
             // sealed (and the commit waiting for it) then finds most of it on disk already
             flushedTo = position;
@@ -107,8 +107,10 @@ public final class PackSink {
         tmp = null;
         table = null;
         pending.add(publisher().submit(() -> {
+            // the index wants the chunks sorted by key: done here, off the writers' and the commit's path
+            t.sortChunks();
             try (ch) {
-                ch.force(true);
+                SecureFiles.force(ch);
             }
             if (SecureFiles.rename(file, layout.pack(packId))) {
                 dirsToSync.add(layout.packsDir());
@@ -157,9 +159,7 @@ public final class PackSink {
             // each directory once, however many packs went into it: the renames are durable before any
             // index names the packs
             try {
-                for (Path dir : dirsToSync) {
-                    SecureFiles.syncDirectory(dir);
-                }
+                SecureFiles.syncDirectories(dirsToSync);
                 dirsToSync.clear();
             } catch (IOException e) {
                 failure = e;

@@ -133,7 +133,22 @@ public final class PackTable {
     }
 
     /** Sorts chunks by key (unsigned hi, then lo) so index files are sorted and deterministic. */
+    /** How many chunks the table held when last sorted (-1: never), so sorting twice costs nothing. */
+    private int sortedChunks = -1;
+
+    /**
+     * Sorts the chunks by key (the order of an index file). A pack's table is sorted by the thread that
+     * makes the pack durable, in the background, so that the commit only checks it is done.
+     */
     public void sortChunks() {
+        if (sortedChunks == chunks) {
+            return;
+        }
+        sortOnce();
+        sortedChunks = chunks;
+    }
+
+    private void sortOnce() {
         int[] order = new int[chunks];
         for (int i = 0; i < chunks; i++) {
             order[i] = i;
