@@ -17,7 +17,7 @@ export CRYO_NO_BUILD=1
 for r in "$repo" "$other"; do "$r/cryo" --version >/dev/null; done
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 declare -A results
-echo "# $(date -u +%FT%TZ) this=$(git -C "$repo" rev-parse --short HEAD) other=$(git -C "$other" rev-parse --short HEAD) load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# $(date -u +%FT%TZ) this=$(git -C "$repo" rev-parse --short HEAD) other=$(git -C "$other" rev-parse --short HEAD 2>/dev/null || echo "$other") load $(cut -d' ' -f1-3 /proc/loadavg)"
 for size in "${sizes[@]}"; do
     for run in $(seq "$runs"); do
         for r in "$repo" "$other"; do

@@ -44,7 +44,8 @@ public final class MemoryHandler {
      * A frozen process's memory, copied out: its areas, and their dumped pages back to back in one buffer
      * (the future memory blob). Copying is all that happens while the process is frozen; hashing,
      * compressing and writing come after it runs again. {@code plan} interleaves the copied pages with
-     * pages of the {@code baseline} (null for a full checkpoint) that did not change.
+     * pages of the {@code baseline} (null for a full checkpoint) that did not change. A {@link #layout}
+     * has no {@code pages} but a {@code source} to read them from when written (null once copied out).
      */
     public record Captured(List<VmaEntry> vmas, NativeBuffer pages, long bytes, BlobPlan plan, Baseline baseline,
                            Source source) implements AutoCloseable {
