@@ -6,6 +6,7 @@
 #
 #   bench/store-throughput.sh [MIB] [MIX...]     default: 1024 MiB, mixes random heap zero dup mixed
 #   COMPRESSION=lz4|zstd|none (default lz4), PASSES=2, DIR=/var/tmp (stores on local disk)
+# JVM options as the launcher's (C1 only); JAVA_OPTS adds more (e.g. -Dcryo.store.fsync=off, -Dcryo.store.trace=true).
 # Mixes: random (incompressible), heap (small integers, pointers, counters: compresses ~2x), zero, dup (64
 # distinct pages repeated), mixed (a quarter of each). Prints one line per pass (wall and CPU seconds).
 set -euo pipefail
@@ -24,6 +25,6 @@ base=$(mktemp -d "${DIR:-/var/tmp}/cryo-store-bench.XXXXXX")
 trap 'rm -rf "$base"' EXIT
 echo "# $(date -u +%FT%TZ) commit $(git -C "$repo" rev-parse --short HEAD) load $(cut -d' ' -f1-3 /proc/loadavg)"
 for mix in "${mixes[@]}"; do
-    "$jdk/bin/java" --enable-native-access=ALL-UNNAMED -XX:-UsePerfData -cp "$cp" dev.cryo.store.StoreThroughput \
+    "$jdk/bin/java" --enable-native-access=ALL-UNNAMED -XX:-UsePerfData -XX:TieredStopAtLevel=1 ${JAVA_OPTS:-} -cp "$cp" dev.cryo.store.StoreThroughput \
         "$mix" "$size" "${COMPRESSION:-lz4}" "$base/$mix" "${PASSES:-2}"
 done
