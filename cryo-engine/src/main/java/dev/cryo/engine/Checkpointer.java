@@ -6,6 +6,7 @@ import dev.cryo.engine.freeze.Tracer;
 import dev.cryo.engine.freeze.TreeFreezer;
 import dev.cryo.engine.group.RunningGroup;
 import dev.cryo.engine.identity.IdentityHandler;
+import dev.cryo.engine.ipc.SysvIpcHandler;
 import dev.cryo.engine.memory.IncrementalDump;
 import dev.cryo.engine.memory.MemoryHandler;
 import dev.cryo.engine.mm.MmHandler;
@@ -15,6 +16,7 @@ import dev.cryo.engine.timers.PosixTimerHandler;
 import dev.cryo.image.Checkpoint;
 import dev.cryo.image.codec.ImageCodec;
 import dev.cryo.image.fd.FdEntry;
+import dev.cryo.image.ipc.IpcNamespaceEntry;
 import dev.cryo.image.mm.MmEntry;
 import dev.cryo.image.mm.VmaEntry;
 import dev.cryo.image.task.IdentityEntry;
@@ -155,6 +157,9 @@ public final class Checkpointer {
                 dumpProcess(d, writer, ghosts, files, threads, prepared.remove(d.frozen.pid()), clock,
                         d.frozen.pid() == pid ? tracking : null, options.leaveRunning());
             }
+            // a group's own SysV objects, while it is still frozen
+            IpcNamespaceEntry ipc = group == null ? null : new SysvIpcHandler().dump(group.initPid(),
+                    dumping.stream().map(d -> d.entry).toList(), writer);
             Faults.point();
             long freezeMillis = (System.nanoTime() - frozenAt) / 1_000_000;
             if (options.leaveRunning()) {
@@ -188,7 +193,7 @@ public final class Checkpointer {
             int threadCount = processes.stream().mapToInt(p -> p.threads().size()).sum();
             Checkpoint checkpoint = new Checkpoint(Checkpoint.FORMAT_VERSION, System.currentTimeMillis(),
                     HostFacts.hostname(), HostFacts.kernelRelease(), HostFacts.cpu(root.threads().getFirst().xstate()),
-                    rootPid, processes);
+                    rootPid, processes, ipc);
             Faults.check("commit");
             Faults.point();
             Map<String, String> labels = new LinkedHashMap<>();
