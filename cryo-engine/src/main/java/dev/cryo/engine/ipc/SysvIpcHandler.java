@@ -62,13 +62,30 @@ public final class SysvIpcHandler {
     /**
      * Saves every object of the IPC namespace of {@code nsPid} (the group's init; the group is frozen),
      * segment contents into blobs of {@code writer}; null when the group shares cryo's namespace. Checks
-     * that every attachment of {@code processes} can be made again.
+     * that every attachment of {@code processes} (with PIDs as seen from cryo) can be made again, and
+     * that none of them has SEM_UNDO adjustments.
      */
     public IpcNamespaceEntry dump(int nsPid, List<ProcessEntry> processes, CheckpointWriter writer) throws Exception {
         if (!ownNamespace(nsPid)) return null;
+        refuseSemUndo(processes, nsPid);
         IpcNamespaceEntry entry = IpcNamespaceThread.call(nsPid, () -> dumpHere(nsPid, writer));
         checkAttachments(processes, entry);
         return entry;
+    }
+
+    /**
+     * SEM_UNDO adjustments live in the process, where no interface shows them (CRIU does not save them
+     * either): a process that has made a semop with SEM_UNDO is refused rather than restored without them.
+     * Its undo list is told apart by kcmp against the group's init (cryo-helper, which never makes one;
+     * the JVM has one of its own).
+     */
+    private static void refuseSemUndo(List<ProcessEntry> processes, int init) throws IOException {
+        for (ProcessEntry p : processes) { // PIDs as seen from cryo at this point
+            if (SysvIpc.hasSemUndo(p.pid(), init)) {
+                throw new UnsupportedResourceException(p.pid(), "SysV semaphore undo list (semop with SEM_UNDO)",
+                        "SEM_UNDO adjustments cannot be read from the kernel, so they are not supported");
+            }
+        }
     }
 
     private static IpcNamespaceEntry dumpHere(int nsPid, CheckpointWriter writer) throws Exception {

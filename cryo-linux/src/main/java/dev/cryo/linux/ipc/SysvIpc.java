@@ -24,7 +24,7 @@ public final class SysvIpc {
     private static final int SHMGET = 29, SHMCTL = 31, SEMGET = 64, SEMCTL = 66, SHMDT = 67,
             MSGGET = 68, MSGSND = 69, MSGRCV = 70, MSGCTL = 71, SETNS = 308;
     private static final int IPC_CREAT = 01000, IPC_EXCL = 02000, IPC_NOWAIT = 04000, IPC_RMID = 0, IPC_SET = 1,
-            IPC_STAT = 2, GETALL = 13, SETALL = 17, MSG_COPY = 040000, CLONE_NEWIPC = 0x08000000,
+            IPC_STAT = 2, GETALL = 13, SETALL = 17, MSG_COPY = 040000, KCMP_SYSVSEM = 6, CLONE_NEWIPC = 0x08000000,
             O_RDONLY_CLOEXEC = 02000000;
     public static final int SHM_RDONLY = 010000, SHM_EXEC = 0100000;
     /** Offsets in the *id64_ds structs, which start with struct ipc64_perm (48 bytes). */
@@ -131,6 +131,14 @@ public final class SysvIpc {
     /** Sets the id the next object of {@code kind} ("shm", "sem", "msg") gets (needs CONFIG_CHECKPOINT_RESTORE). */
     public static void nextId(String kind, int id) throws IOException {
         Files.writeString(Path.of("/proc/sys/kernel/" + kind + "_next_id"), Integer.toString(id));
+    }
+
+    /**
+     * True when process {@code pid} has a SEM_UNDO list (it made a semop with SEM_UNDO, in any namespace):
+     * kcmp(KCMP_SYSVSEM) compares its list with that of {@code without}, a process known to have none.
+     */
+    public static boolean hasSemUndo(int pid, int without) throws ErrnoException {
+        return Syscall.call("kcmp KCMP_SYSVSEM (pid " + pid + ")", SysNr.KCMP, pid, without, KCMP_SYSVSEM, 0, 0, 0) != 0;
     }
 
     // ------------------------------------------------------------------ shared memory
