@@ -46,6 +46,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Future;
 
 /** Takes checkpoints of process trees into a store. */
 public final class Checkpointer {
@@ -152,14 +153,16 @@ public final class Checkpointer {
             for (Dumping d : dumping) {
                 d.masks = threads.masks(d.frozen.tids());
             }
+            SysvIpcHandler sysv = new SysvIpcHandler();
+            Future<IpcNamespaceEntry> ipcDump = group == null ? null : sysv.begin(group.initPid(), writer);
             for (Dumping d : dumping) {
                 // owned by the capture now
                 dumpProcess(d, writer, ghosts, files, threads, prepared.remove(d.frozen.pid()), clock,
                         d.frozen.pid() == pid ? tracking : null, options.leaveRunning());
             }
-            // a group's own SysV objects, while it is still frozen
-            IpcNamespaceEntry ipc = group == null ? null : new SysvIpcHandler().dump(group.initPid(),
-                    dumping.stream().map(d -> d.entry).toList(), writer);
+            // a group's own SysV objects, saved while the processes are dumped (all frozen until then)
+            IpcNamespaceEntry ipc = sysv.end(ipcDump, dumping.stream().map(d -> d.entry).toList(), reference);
+            if (ipc != null) clock.lap("sysv ipc");
             Faults.point();
             long freezeMillis = (System.nanoTime() - frozenAt) / 1_000_000;
             if (options.leaveRunning()) {

@@ -6,7 +6,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,12 +31,12 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 class SysvIpcIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
-    private static final Pattern TICK = Pattern.compile("tick (\\d+) ok pid=(\\d+)");
 
     @TempDir
     Path tmp;
 
     private Cli cli;
+    private GroupLog log;
     private Map<String, String> env;
     private final List<String> groups = new ArrayList<>();
     private final List<Workload> started = new ArrayList<>();
@@ -46,6 +45,7 @@ class SysvIpcIT {
     void setUp() {
         cli = new Cli(tmp.resolve("store"), tmp);
         env = Map.of("CRYO_RUN_DIR", tmp.resolve("run").toString());
+        log = new GroupLog(tmp.resolve("run"));
     }
 
     @AfterEach
@@ -78,7 +78,7 @@ class SysvIpcIT {
         long at = lastTick(name);
         ok("restore", "--detach", name);
         awaitTicks(name, at + 5);
-        assertNoFail(name);
+        log.assertNoFail(name);
     }
 
     @Test
@@ -140,30 +140,10 @@ class SysvIpcIT {
     }
 
     private void awaitTicks(String name, long atLeast) {
-        Workload.await(() -> {
-            assertNoFail(name);
-            return lastTick(name) >= atLeast;
-        }, TIMEOUT, "tick " + atLeast + " in the log of " + name);
-    }
-
-    private List<String> logLines(String name) {
-        try {
-            return Files.readAllLines(tmp.resolve("run/groups/" + name + "/log"));
-        } catch (IOException e) {
-            return List.of();
-        }
+        log.awaitTicks(name, atLeast, TIMEOUT);
     }
 
     private long lastTick(String name) {
-        long last = 0;
-        for (String l : logLines(name)) {
-            Matcher m = TICK.matcher(l);
-            if (m.find()) last = Math.max(last, Long.parseLong(m.group(1)));
-        }
-        return last;
-    }
-
-    private void assertNoFail(String name) {
-        for (String l : logLines(name)) if (l.contains("FAIL")) fail("group " + name + " reported: " + l);
+        return log.lastTick(name);
     }
 }

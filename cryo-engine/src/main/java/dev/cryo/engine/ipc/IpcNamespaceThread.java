@@ -21,11 +21,20 @@ final class IpcNamespaceThread {
 
     /** Runs {@code work} inside the IPC namespace of process {@code pid}; its exception is rethrown as is. */
     static <T> T call(int pid, Callable<T> work) throws Exception {
-        Future<T> f = THREAD.submit(() -> {
+        return result(submit(pid, work));
+    }
+
+    /** Starts {@code work} inside the IPC namespace of process {@code pid}; {@link #result} waits for it. */
+    static <T> Future<T> submit(int pid, Callable<T> work) {
+        return THREAD.submit(() -> {
             try (SysvIpc.Entered ignored = SysvIpc.enterNamespaceOf(pid)) {
                 return work.call();
             }
         });
+    }
+
+    /** The result of submitted work; its exception is rethrown as is. */
+    static <T> T result(Future<T> f) throws Exception {
         try {
             return f.get();
         } catch (ExecutionException e) {

@@ -32,6 +32,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Future;
 
 /**
  * SysV shared memory, semaphores and message queues of a group's own IPC namespace (as CRIU's ipc_ns).
@@ -60,15 +61,25 @@ public final class SysvIpcHandler {
     // ---------------------------------------------------------------- dump
 
     /**
-     * Saves every object of the IPC namespace of {@code nsPid} (the group's init; the group is frozen),
-     * segment contents into blobs of {@code writer}; null when the group shares cryo's namespace. Checks
-     * that every attachment of {@code processes} (with PIDs as seen from cryo) can be made again, and
-     * that none of them has SEM_UNDO adjustments.
+     * Starts saving every object of the IPC namespace of {@code nsPid} (the group's init; the group is
+     * frozen, and stays so until {@link #end}), segment contents into blobs of {@code writer}, on cryo's
+     * IPC thread while the processes are dumped; null when the group shares cryo's namespace.
      */
-    public IpcNamespaceEntry dump(int nsPid, List<ProcessEntry> processes, CheckpointWriter writer) throws Exception {
+    public Future<IpcNamespaceEntry> begin(int nsPid, CheckpointWriter writer) throws IOException {
         if (!ownNamespace(nsPid)) return null;
+        return IpcNamespaceThread.submit(nsPid, () -> dumpHere(nsPid, writer));
+    }
+
+    /**
+     * The saved namespace (null without {@code begin}'s work), once it is done; checks that every
+     * attachment of {@code processes} (with PIDs as seen from cryo) can be made again, and that none of
+     * them has SEM_UNDO adjustments ({@code nsPid}: the group's init, as for begin).
+     */
+    public IpcNamespaceEntry end(Future<IpcNamespaceEntry> started, List<ProcessEntry> processes, int nsPid)
+            throws Exception {
+        if (started == null) return null;
+        IpcNamespaceEntry entry = IpcNamespaceThread.result(started);
         refuseSemUndo(processes, nsPid);
-        IpcNamespaceEntry entry = IpcNamespaceThread.call(nsPid, () -> dumpHere(nsPid, writer));
         checkAttachments(processes, entry);
         return entry;
     }
