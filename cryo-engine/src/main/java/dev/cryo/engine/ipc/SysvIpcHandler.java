@@ -87,12 +87,13 @@ public final class SysvIpcHandler {
     /**
      * SEM_UNDO adjustments live in the process, where no interface shows them (CRIU does not save them
      * either): a process that has made a semop with SEM_UNDO is refused rather than restored without them.
-     * Its undo list is told apart by kcmp against the group's init (cryo-helper, which never makes one;
-     * the JVM has one of its own).
+     * kcmp tells whether a process has an undo list at all, against the group's init (cryo-helper, which
+     * never makes one). Only a single-threaded process is checked: creating a thread (CLONE_SYSVSEM, as
+     * pthreads do) gives a process an empty list to share, which cannot be told apart from a used one.
      */
     private static void refuseSemUndo(List<ProcessEntry> processes, int init) throws IOException {
         for (ProcessEntry p : processes) { // PIDs as seen from cryo at this point
-            if (SysvIpc.hasSemUndo(p.pid(), init)) {
+            if (p.threads().size() == 1 && SysvIpc.hasSemUndo(p.pid(), init)) {
                 throw new UnsupportedResourceException(p.pid(), "SysV semaphore undo list (semop with SEM_UNDO)",
                         "SEM_UNDO adjustments cannot be read from the kernel, so they are not supported");
             }
