@@ -192,8 +192,9 @@ public final class SysvIpcHandler {
      * root, in a namespace of its own, still empty), with its id, owner and content.
      */
     public void restore(IpcNamespaceEntry entry, int nsPid, CheckpointReader checkpoint) throws Exception {
-        if (entry == null || entry.isEmpty() && entry.limits().isEmpty()) return;
+        if (entry == null) return;
         if (!ownNamespace(nsPid)) {
+            if (entry.isEmpty()) return; // nothing to put back but the limits, which are not ours to set here
             throw new IOException("the checkpoint holds SysV IPC objects of a group: restore it as a group (by its name)");
         }
         IpcNamespaceThread.call(nsPid, () -> {
