@@ -27,12 +27,14 @@
  *       every orphan of the namespace, and exits with the stub's status when it exits (taking the
  *       namespace with it). Prints the stub's PID as seen from our namespace.
  *
- *   cryo-helper run --pidfile FILE [--cgroup PROCS] [--detach] -- CMD [ARG...]
+ *   cryo-helper run --pidfile FILE [--cgroup PROCS] [--newipc] [--detach] -- CMD [ARG...]
  *       An application group (cryo run): CMD in a new PID namespace whose init (as above) joins the
  *       cgroup whose cgroup.procs is PROCS, forwards signals to CMD, reaps orphans and exits with CMD's
  *       status. Writes "INIT ROOT" (their PIDs as seen from here) to FILE. Without --detach
  *       it waits and exits with CMD's status; with --detach it starts a new session and returns.
- *       stub --newns also takes --cgroup PROCS, for a group being restored.
+ *       stub --newns also takes --cgroup PROCS, for a group being restored. With --newipc (run, stub
+ *       --newns) init also unshares an IPC namespace, so that the group's SysV objects are its own
+ *       (and can be re-created with their ids by a restore).
  *
  *   cryo-helper hold
  *       Never meant to run: the exec target of the stub.
@@ -243,7 +245,7 @@ static int join_cgroup(const char *procs) {
  * /proc/self agrees with getpid()) starts either CMD (cmd != NULL) or the stub tree with root PID want.
  * Reports "INIT ROOT" (PIDs as seen from here) to pidfile, or ROOT alone on stdout.
  */
-static int in_new_namespace(pid_t want, char **cmd, int detach, const char *pidfile, const char *cgroup) {
+static int in_new_namespace(pid_t want, char **cmd, int detach, const char *pidfile, const char *cgroup, int newipc) {
     int ready[2], go[2];
     /* go: CMD waits until its PID has been reported, or a CMD that exits at once would be reaped first */
     if (pipe2(ready, O_CLOEXEC) || pipe2(go, O_CLOEXEC)) die("pipe");
@@ -257,7 +259,7 @@ static int in_new_namespace(pid_t want, char **cmd, int detach, const char *pidf
         close(ready[0]);
         int err = 0;
         /* init joins the cgroup, not the helper: in the foreground the helper stays outside the group */
-        if (join_cgroup(cgroup) || unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL)
+        if (join_cgroup(cgroup) || unshare(CLONE_NEWNS | (newipc ? CLONE_NEWIPC : 0)) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL)
                 || mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL)) {
             err = errno;
             if (write(ready[1], &err, sizeof err) != sizeof err) _exit(126);
@@ -316,20 +318,21 @@ static int in_new_namespace(pid_t want, char **cmd, int detach, const char *pidf
 /* cryo-helper run --pidfile FILE [--cgroup PROCS] [--detach] -- CMD [ARG...] */
 static int run(int argc, char **argv) {
     const char *pidfile = NULL, *cgroup = NULL;
-    int detach = 0, i = 2;
+    int detach = 0, newipc = 0, i = 2;
     for (; i < argc && strcmp(argv[i], "--"); i++) {
+        if (!strcmp(argv[i], "--newipc")) { newipc = 1; continue; }
         if (!strcmp(argv[i], "--pidfile") && i + 1 < argc) pidfile = argv[++i];
         else if (!strcmp(argv[i], "--cgroup") && i + 1 < argc) cgroup = argv[++i];
         else if (!strcmp(argv[i], "--detach")) detach = 1;
         else { fprintf(stderr, "cryo-helper: run: unknown argument %s\n", argv[i]); return 2; }
     }
-    if (i + 1 >= argc || !pidfile) { fprintf(stderr, "cryo-helper: usage: run --pidfile FILE [--cgroup PROCS] [--detach] -- CMD\n"); return 2; }
+    if (i + 1 >= argc || !pidfile) { fprintf(stderr, "cryo-helper: usage: run --pidfile FILE [--cgroup PROCS] [--newipc] [--detach] -- CMD\n"); return 2; }
     if (detach && setsid() < 0) die("setsid");
-    return in_new_namespace(0, argv + i + 1, detach, pidfile, cgroup);
+    return in_new_namespace(0, argv + i + 1, detach, pidfile, cgroup, newipc);
 }
 
 static int stub(int argc, char **argv) {
-    pid_t want = 0; int do_setsid = 0, detach = 0, newns = 0;
+    pid_t want = 0; int do_setsid = 0, detach = 0, newns = 0, newipc = 0;
     const char *cgroup = NULL;
     static struct node one;
     nodes = &one;
@@ -339,6 +342,7 @@ static int stub(int argc, char **argv) {
         else if (!strcmp(argv[i], "--setsid")) do_setsid = 1;
         else if (!strcmp(argv[i], "--detach")) detach = 1;
         else if (!strcmp(argv[i], "--newns")) newns = 1;
+        else if (!strcmp(argv[i], "--newipc")) newipc = 1;
         else if (!strcmp(argv[i], "--cgroup") && i + 1 < argc) cgroup = argv[++i];
         else if (!strcmp(argv[i], "--tree") && i + 1 < argc) {
             /* the rest: one PID:PARENT:FLAGS[:STATUS] per process, parents before children, root first */
@@ -358,7 +362,7 @@ static int stub(int argc, char **argv) {
     if (nodes == &one) { one.pid = want; one.setsid = do_setsid; }
     if (newns) {
         if (want <= 0) { fprintf(stderr, "cryo-helper: stub: --newns needs --pid\n"); return 2; }
-        return in_new_namespace(want, NULL, detach, NULL, cgroup);
+        return in_new_namespace(want, NULL, detach, NULL, cgroup, newipc);
     }
     pid_t pid;
     if (want > 0) {

@@ -6,6 +6,7 @@ import dev.cryo.engine.freeze.Tracer;
 import dev.cryo.engine.freeze.TreeFreezer;
 import dev.cryo.engine.group.RunningGroup;
 import dev.cryo.engine.identity.IdentityHandler;
+import dev.cryo.engine.ipc.SysvIpcHandler;
 import dev.cryo.engine.memory.Increment;
 import dev.cryo.engine.memory.IncrementalDump;
 import dev.cryo.engine.memory.MemoryHandler;
@@ -16,6 +17,7 @@ import dev.cryo.engine.timers.PosixTimerHandler;
 import dev.cryo.image.Checkpoint;
 import dev.cryo.image.codec.ImageCodec;
 import dev.cryo.image.fd.FdEntry;
+import dev.cryo.image.ipc.IpcNamespaceEntry;
 import dev.cryo.image.mm.MmEntry;
 import dev.cryo.image.mm.VmaEntry;
 import dev.cryo.image.task.IdentityEntry;
@@ -45,6 +47,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Future;
 
 /** Takes checkpoints of process trees into a store. */
 public final class Checkpointer {
@@ -152,11 +155,16 @@ public final class Checkpointer {
             for (Dumping d : dumping) {
                 d.masks = threads.masks(d.frozen.tids());
             }
+            SysvIpcHandler sysv = new SysvIpcHandler();
+            Future<IpcNamespaceEntry> ipcDump = group == null ? null : sysv.begin(group.initPid(), writer);
             for (Dumping d : dumping) {
                 // owned by the capture now
                 dumpProcess(d, writer, ghosts, files, threads, prepared.remove(d.frozen.pid()), clock,
                         d.frozen.pid() == pid ? tracking : null, options.leaveRunning());
             }
+            // a group's own SysV objects, saved while the processes are dumped (all frozen until then)
+            IpcNamespaceEntry ipc = sysv.end(ipcDump, dumping.stream().map(d -> d.entry).toList(), reference);
+            if (ipc != null) clock.lap("sysv ipc");
             Faults.point();
             long freezeMillis = (System.nanoTime() - frozenAt) / 1_000_000;
             if (options.leaveRunning()) {
@@ -190,7 +198,7 @@ public final class Checkpointer {
             int threadCount = processes.stream().mapToInt(p -> p.threads().size()).sum();
             Checkpoint checkpoint = new Checkpoint(Checkpoint.FORMAT_VERSION, System.currentTimeMillis(),
                     HostFacts.hostname(), HostFacts.kernelRelease(), HostFacts.cpu(root.threads().getFirst().xstate()),
-                    rootPid, processes);
+                    rootPid, processes, ipc);
             Faults.check("commit");
             Faults.point();
             Map<String, String> labels = new LinkedHashMap<>();

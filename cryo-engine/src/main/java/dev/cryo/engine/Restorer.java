@@ -4,6 +4,7 @@ import dev.cryo.engine.files.FdTableHandler;
 import dev.cryo.engine.files.SharedPipes;
 import dev.cryo.engine.freeze.Tracer;
 import dev.cryo.engine.identity.IdentityHandler;
+import dev.cryo.engine.ipc.SysvIpcHandler;
 import dev.cryo.engine.inject.SyscallInjector;
 import dev.cryo.engine.inject.Vdso;
 import dev.cryo.engine.memory.MemoryHandler;
@@ -12,6 +13,7 @@ import dev.cryo.engine.restore.GhostFileRestorer;
 import dev.cryo.engine.restore.PidInUseException;
 import dev.cryo.engine.restore.Stub;
 import dev.cryo.engine.signals.SignalHandler;
+import dev.cryo.engine.sockets.UnixSocketHandler;
 import dev.cryo.engine.threads.ThreadHandler;
 import dev.cryo.engine.timers.PosixTimerHandler;
 import dev.cryo.image.Checkpoint;
@@ -89,6 +91,8 @@ public final class Restorer {
                 Map<Integer, Boolean> zombies = new LinkedHashMap<>();
                 for (ProcessEntry p : image.processes()) zombies.put(p.pid(), p.zombie());
                 Map<Integer, Integer> outer = stub.awaitTree(zombies);
+                // a group's SysV objects, before its processes attach them
+                new SysvIpcHandler().restore(image.ipc(), outer.get(image.rootPid()), checkpoint);
                 for (ProcessEntry p : live) {
                     sessions.add(new RestoreSession(p, outer.get(p.pid()), pages.get(p.pid()), options, ghosts.paths(),
                             image, pipes));
@@ -133,8 +137,10 @@ public final class Restorer {
             }
         }
         for (RestoreSession s : sessions) shape(s);
+        UnixSocketHandler.connectAcrossProcesses(sessions); // every process has bound its sockets by now
         sessions.getFirst().pipes().release();
         ghosts.unlinkAll(); // every descriptor and mapping holds them now: deleted again, as they were
+        new SysvIpcHandler().finish(sessions.getFirst().checkpoint().ipc(), sessions.getFirst().outerPid()); // likewise
         ThreadHandler threads = new ThreadHandler();
         for (RestoreSession s : sessions) threads.finish(s);
     }

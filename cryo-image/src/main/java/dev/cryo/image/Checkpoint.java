@@ -1,5 +1,6 @@
 package dev.cryo.image;
 
+import dev.cryo.image.ipc.IpcNamespaceEntry;
 import dev.cryo.image.task.ProcessEntry;
 
 import java.util.List;
@@ -11,11 +12,18 @@ import java.util.List;
  * @param formatVersion {@link #FORMAT_VERSION} at the time of writing; a restore refuses others
  * @param rootPid       the root of the checkpointed tree
  * @param processes     every process, parents before children
+ * @param ipc           a group's own IPC namespace (its SysV objects), or null
  */
 public record Checkpoint(int formatVersion, long createdMillis, String hostname, String kernelRelease,
-                         CpuEntry cpu, int rootPid, List<ProcessEntry> processes) {
+                         CpuEntry cpu, int rootPid, List<ProcessEntry> processes, IpcNamespaceEntry ipc) {
 
     public static final int FORMAT_VERSION = 1;
+
+    /** A checkpoint without an IPC namespace of its own. */
+    public Checkpoint(int formatVersion, long createdMillis, String hostname, String kernelRelease, CpuEntry cpu,
+                      int rootPid, List<ProcessEntry> processes) {
+        this(formatVersion, createdMillis, hostname, kernelRelease, cpu, rootPid, processes, null);
+    }
 
     public ProcessEntry root() {
         return processes.getFirst();

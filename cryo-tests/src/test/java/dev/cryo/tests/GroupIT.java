@@ -35,6 +35,7 @@ class GroupIT {
     Path tmp;
 
     private Cli cli;
+    private GroupLog log;
     private Map<String, String> env;
     private final List<String> groups = new ArrayList<>();
 
@@ -42,6 +43,7 @@ class GroupIT {
     void setUp() {
         cli = new Cli(tmp.resolve("store"), tmp);
         env = Map.of("CRYO_RUN_DIR", tmp.resolve("run").toString());
+        log = new GroupLog(tmp.resolve("run"));
     }
 
     @AfterEach
@@ -156,36 +158,19 @@ class GroupIT {
     }
 
     private void awaitTicks(String name, long atLeast) {
-        Workload.await(() -> {
-            assertNoFail(name);
-            return lastTick(name) >= atLeast;
-        }, TIMEOUT, "tick " + atLeast + " in the log of " + name);
+        log.awaitTicks(name, atLeast, TIMEOUT);
     }
 
     private List<String> logLines(String name) {
-        try {
-            return Files.readAllLines(tmp.resolve("run/groups/" + name + "/log"));
-        } catch (java.io.IOException e) {
-            return List.of();
-        }
-    }
-
-    private List<Long> logTicks(String name) {
-        List<Long> out = new ArrayList<>();
-        for (String l : logLines(name)) {
-            Matcher m = TICK.matcher(l);
-            if (m.find()) out.add(Long.parseLong(m.group(1)));
-        }
-        return out;
+        return log.lines(name);
     }
 
     private long lastTick(String name) {
-        List<Long> t = logTicks(name);
-        return t.isEmpty() ? 0 : t.getLast();
+        return log.lastTick(name);
     }
 
     private void assertNoFail(String name) {
-        for (String l : logLines(name)) if (l.contains("FAIL")) fail("group " + name + " reported: " + l);
+        log.assertNoFail(name);
     }
 
     private long checkpointsOf(String name) {

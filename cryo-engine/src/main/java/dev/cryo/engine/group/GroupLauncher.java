@@ -35,7 +35,7 @@ public final class GroupLauncher {
         GroupRegistry.Group g = registry.create(name);
         FreezerCgroup cgroup = FreezerCgroup.of(name).create();
         List<String> cmd = new ArrayList<>(List.of(HelperBinary.path("run").toString(), "run", "--pidfile",
-                g.pidFile().toString(), "--cgroup", cgroup.procsFile().toString()));
+                g.pidFile().toString(), "--cgroup", cgroup.procsFile().toString(), "--newipc"));
         if (detach) cmd.add("--detach");
         cmd.add("--");
         cmd.addAll(command);

@@ -132,8 +132,10 @@ public final class MemoryHandler {
                         || kind == VmaKind.FILE_SHARED && java.nio.file.Files.size(mapped) <= SMALL_SHARED_FILE
                         ? s.ghosts().save(m.inode(), mapped)
                         : null;
+                // a SysV segment's content is saved once, with its IPC namespace; the inode of its mapping is its id
                 out.add(new VmaEntry(m.start(), m.end(), VmaClassifier.prot(m), VmaClassifier.flags(m, kind),
-                        m.offset(), m.filePath(), kind, pageRuns, blobOffset, ghost));
+                        m.offset(), m.filePath(), kind, pageRuns, blobOffset, ghost,
+                        kind == VmaKind.SYSV_SHM ? (int) m.inode() : -1));
             }
         }
         return new Captured(out, null, plan.copiedBytes(), plan, increment == null ? null : increment.baseline(),
@@ -371,6 +373,10 @@ public final class MemoryHandler {
         try {
             for (VmaEntry v : vmas) {
                 if (v.kind() == VmaKind.VDSO || v.kind() == VmaKind.VVAR) continue;
+                if (v.kind() == VmaKind.SYSV_SHM) {
+                    dev.cryo.engine.ipc.SysvIpcHandler.attach(inj, v);
+                    continue;
+                }
                 int prot = v.pageRuns().length > 0 ? v.prot() | VmaClassifier.PROT_READ | VmaClassifier.PROT_WRITE : v.prot();
                 long fd = -1;
                 int flags = v.flags() | MAP_FIXED;

@@ -15,15 +15,23 @@ final class VmaClassifier {
      * Null for areas that are not part of a checkpoint at all ([vsyscall]). {@code alone}: the process is the
      * whole tree, so its shared memory objects cannot be shared with another process of the checkpoint.
      */
-    static VmaKind classify(int pid, MapsEntry m, boolean alone) throws UnsupportedResourceException {
+    static VmaKind classify(int pid, MapsEntry m, boolean alone) throws java.io.IOException {
         String path = m.path();
         if (path.equals("[vsyscall]")) return null;
         if (path.equals("[vdso]")) return VmaKind.VDSO;
         if (path.startsWith("[vvar")) return VmaKind.VVAR;
         if (m.shared()) {
-            if (!m.isFile() || path.startsWith("/SYSV")) {
+            if (path.startsWith("/SYSV") && path.endsWith(" (deleted)")) { // the first segment has id (inode) 0
+                if (!dev.cryo.engine.ipc.SysvIpcHandler.ownNamespace(pid)) {
+                    throw new UnsupportedResourceException(pid, "SysV shared memory segment " + m.inode() + " at "
+                            + describe(m), "SysV shared memory is saved only for a group (cryo run), which has an IPC"
+                            + " namespace of its own; this process uses the host's");
+                }
+                return VmaKind.SYSV_SHM;
+            }
+            if (!m.isFile()) {
                 throw new UnsupportedResourceException(pid, "memory area " + describe(m),
-                        "SysV shared memory (shmat) is not supported yet");
+                        "shared memory of an unknown kind is not supported");
             }
             if (m.deleted() && alone && path.startsWith("/dev/zero")) {
                 return VmaKind.SHARED_ANONYMOUS; // MAP_SHARED|MAP_ANONYMOUS shows so

@@ -63,7 +63,8 @@ public final class Stub {
         for (;;) {
             List<String> cmd = new ArrayList<>(List.of(helperBinary.toString(), "stub"));
             if (newNamespace) cmd.add("--newns");
-            if (cgroupProcs != null) cmd.addAll(List.of("--cgroup", cgroupProcs.toString()));
+            // a group comes back in an IPC namespace of its own, as it ran (its SysV objects are re-created there)
+            if (cgroupProcs != null) cmd.addAll(List.of("--cgroup", cgroupProcs.toString(), "--newipc"));
             if (detach) cmd.add("--detach");
             cmd.add("--tree");
             cmd.addAll(spec);

@@ -34,12 +34,15 @@ import java.util.Set;
  * other end of the new pair, at restore. A socket file left by
  * the checkpointed process is unlinked before the path is bound again (only if it is a socket). A
  * datagram socket that sends to a bound socket of the process is connected to it again by address once
- * every socket is bound.
+ * every socket is bound; one that sends to a socket bound in another process, once every process has its
+ * sockets. Datagrams waiting on a bound socket that came from unbound senders are sent to it again from a
+ * socket made for that (the receiver sees no sender name either way).
  *
  * <p>Refused by name: a socket connected to one outside the tree (naming the peer and who holds it), a
  * listener with connections waiting to be accepted, descriptors or credentials in flight (SCM_RIGHTS),
- * messages waiting on a socket that is not one end of a pair (they came from senders that cannot be
- * told apart), and a connection still being made. Signal-driven I/O (O_ASYNC, its owner and signal) is
+ * messages waiting on a socket that is not one end of a pair, unless they are datagrams from unbound
+ * senders waiting on a bound socket (bound senders cannot be told apart from the restored ones), and a
+ * connection still being made. Signal-driven I/O (O_ASYNC, its owner and signal) is
  * kept.
  */
 public final class UnixSocketHandler {
@@ -74,10 +77,7 @@ public final class UnixSocketHandler {
                         + peerName + " (socket:[" + d.peer() + "]" + holders(d.peer(), pid) + ")");
             }
             mutual = peer.peer() == inode;
-            if (!mutual && !inProcess) {
-                throw new UnsupportedResourceException(pid, what, "it sends to socket:[" + d.peer() + "], bound in another"
-                        + " process of the tree" + holders(d.peer(), pid) + ": only pairs are shared between processes yet");
-            }
+            // a datagram socket sending to a bound one (here or in another process) is connected to it again by name
             if (!mutual && (d.type() != SOCK_DGRAM || peer.name() == null)) {
                 throw new UnsupportedResourceException(pid, what, "its connection to socket:[" + d.peer() + "] is not complete");
             }
@@ -89,9 +89,11 @@ public final class UnixSocketHandler {
                 throw new UnsupportedResourceException(pid, what, "descriptors or credentials are in flight on it"
                         + " (SCM_RIGHTS, SCM_CREDENTIALS): they cannot be saved yet");
             }
-            if (!q.messages().isEmpty() && !mutual) {
+            // datagrams from unbound senders look the same whoever sends them again: from a socket made for it
+            boolean resendable = d.type() == SOCK_DGRAM && address != null && !q.namedSenders();
+            if (!q.messages().isEmpty() && !mutual && !resendable) {
                 throw new UnsupportedResourceException(pid, what, q.messages().size() + " message(s) wait on it from"
-                        + " other sockets: they cannot be sent again from their senders");
+                        + " other sockets" + (q.namedSenders() ? ", some bound" : "") + ": they cannot be sent again from their senders");
             }
             queued = q.messages();
         }
@@ -192,6 +194,7 @@ public final class UnixSocketHandler {
         fd = inj.call("socket for " + what, SysNr.SOCKET, AF_UNIX, e.type() | SOCK_CLOEXEC | (e.openFlags() & O_NONBLOCK), 0);
         SocketOptions.restore(s, fd, e.options(), what);
         if (e.address() != null) bind(s, fd, e, what);
+        if (!e.queued().isEmpty()) requeue(s, e, what);
         if (e.backlog() >= 0) inj.call("listen on " + what, SysNr.LISTEN, fd, e.backlog(), 0);
         shutdown(s, fd, e.shutdown());
         if ((e.openFlags() & O_ASYNC) != 0 || e.ownerId() != 0) setFlags(s, fd, e, what);
@@ -210,15 +213,53 @@ public final class UnixSocketHandler {
         inj.call("fcntl(F_SETFL) on " + what, SysNr.FCNTL, fd, F_SETFL, e.openFlags() & (O_NONBLOCK | O_ASYNC));
     }
 
-    /** Connects the datagram sockets that sent to a bound socket of the process, now that every socket is in place. */
+    /**
+     * Datagrams that waited on a bound socket, from unbound senders: sent to it again by name from a socket
+     * made for that and closed (their receiver sees no sender name, as before).
+     */
+    private static void requeue(RestoreSession s, UnixSocketFd e, String what) throws IOException {
+        var inj = s.main();
+        long sender = inj.call("socket to requeue on " + what, SysNr.SOCKET, AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+        try {
+            s.resetArgs();
+            inj.call("connect to " + what, SysNr.CONNECT, sender, s.put(e.address()), e.address().length);
+            refill(s, sender, e, what);
+        } finally {
+            inj.raw(SysNr.CLOSE, sender, 0, 0, 0, 0, 0);
+        }
+    }
+
+    /**
+     * Connects the datagram sockets that sent to a bound socket of the process, now that every socket is in
+     * place; those sending to one of another process wait for {@link #connectAcrossProcesses}.
+     */
     void connectSenders(RestoreSession s, List<FdEntry> entries) throws IOException {
         for (FdEntry entry : entries) {
             if (!(entry instanceof UnixSocketFd e) || e.peerInode() == 0 || e.mutual()) continue;
-            UnixSocketFd peer = peerOf(s, e);
-            s.resetArgs();
-            s.main().call("connect fd " + e.fd() + " to " + SocketAddresses.format(peer.address()), SysNr.CONNECT, e.fd(),
-                    s.put(peer.address()), peer.address().length);
+            if (s.image().fds().stream().noneMatch(x -> x instanceof UnixSocketFd u && u.inode() == e.peerInode())) continue;
+            connect(s, e);
         }
+    }
+
+    /**
+     * Once every process of the tree has its sockets: connects the datagram sockets that sent to one bound
+     * in another process, by its name.
+     */
+    public static void connectAcrossProcesses(List<RestoreSession> sessions) throws IOException {
+        for (RestoreSession s : sessions) {
+            for (FdEntry entry : s.image().fds()) {
+                if (!(entry instanceof UnixSocketFd e) || e.peerInode() == 0 || e.mutual()) continue;
+                if (s.image().fds().stream().anyMatch(x -> x instanceof UnixSocketFd u && u.inode() == e.peerInode())) continue;
+                connect(s, e);
+            }
+        }
+    }
+
+    private static void connect(RestoreSession s, UnixSocketFd e) throws IOException {
+        UnixSocketFd peer = peerOf(s, e);
+        s.resetArgs();
+        s.main().call("connect fd " + e.fd() + " to " + SocketAddresses.format(peer.address()), SysNr.CONNECT, e.fd(),
+                s.put(peer.address()), peer.address().length);
     }
 
     /** The peer's entry: in the process's own image, else in another process of the checkpoint. */

@@ -10,9 +10,15 @@ package dev.cryo.image.mm;
  * @param pageRuns   the dumped pages, as pairs (first page index within the area, page count)
  * @param blobOffset where the first dumped page of this area sits in the process's memory blob
  * @param ghostBlob  for a shared mapping of a deleted file: the blob with the file's content, else null
+ * @param shmid      for SysV shared memory: the segment's id (fileOffset is the area's offset in it), else -1
  */
 public record VmaEntry(long start, long end, int prot, int flags, long fileOffset, String path, VmaKind kind,
-                       long[] pageRuns, long blobOffset, String ghostBlob) {
+                       long[] pageRuns, long blobOffset, String ghostBlob, int shmid) {
+
+    public VmaEntry(long start, long end, int prot, int flags, long fileOffset, String path, VmaKind kind,
+                    long[] pageRuns, long blobOffset, String ghostBlob) {
+        this(start, end, prot, flags, fileOffset, path, kind, pageRuns, blobOffset, ghostBlob, -1);
+    }
 
     public long length() {
         return end - start;

@@ -21,5 +21,10 @@ public enum VmaKind {
      * A shared mapping of a memfd: its content is saved once (ghostBlob) for all its mappings and
      * descriptors, and one memfd is re-created for all of them.
      */
-    MEMFD_SHARED
+    MEMFD_SHARED,
+    /**
+     * SysV shared memory (shmat) of a group's own IPC namespace: the segment is re-created (with its id and
+     * content) once for the namespace, and attached again at the same address with the same protection.
+     */
+    SYSV_SHM
 }

@@ -73,11 +73,12 @@ public final class Sockets {
      *
      * @param messages the bytes: one element for a stream socket, one per message otherwise
      * @param control  some message carried control data (descriptors, credentials), which is not kept
+     * @param namedSenders some message came from a bound socket (a datagram's sender has a name)
      */
-    public record Queued(List<byte[]> messages, boolean control) {
+    public record Queued(List<byte[]> messages, boolean control, boolean namedSenders) {
     }
 
-    private static final int PEEK_BUFFER = 1 << 20, CONTROL = 512, MSG_TRUNC = 0x20, EAGAIN = 11, SCM_RIGHTS = 1;
+    private static final int PEEK_BUFFER = 1 << 20, CONTROL = 512, NAME = 128, MSG_TRUNC = 0x20, EAGAIN = 11, SCM_RIGHTS = 1;
 
     /**
      * Reads what waits to be read without taking it: with SO_PEEK_OFF set, successive MSG_PEEK reads move on
@@ -88,10 +89,11 @@ public final class Sockets {
         int before = intOption(fd, SOL_SOCKET, SO_PEEK_OFF);
         setInt(fd, SOL_SOCKET, SO_PEEK_OFF, 0);
         List<byte[]> out = new ArrayList<>();
-        boolean control = false;
+        boolean control = false, named = false;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocate(PEEK_BUFFER);
-            MemorySegment msg = arena.allocate(56 + 16 + CONTROL, 8); // msghdr, iovec, control
+            MemorySegment msg = arena.allocate(56 + 16 + CONTROL + NAME, 8); // msghdr, iovec, control, sender's name
+            long name = msg.address() + 72 + CONTROL;
             ByteArrayOutputStream stream = new ByteArrayOutputStream();
             for (;;) {
                 msg.fill((byte) 0);
@@ -102,6 +104,8 @@ public final class Sockets {
                 msg.set(ValueLayout.JAVA_LONG, 24, 1);
                 msg.set(ValueLayout.JAVA_LONG, 32, ctl);
                 msg.set(ValueLayout.JAVA_LONG, 40, CONTROL);
+                msg.set(ValueLayout.JAVA_LONG, 0, name);
+                msg.set(ValueLayout.JAVA_INT, 8, NAME);
                 long n = Syscall.raw(SysNr.RECVMSG, fd, msg.address(), MSG_PEEK | MSG_DONTWAIT, 0, 0, 0);
                 if (n == -EAGAIN) break;
                 if (n < 0) throw ErrnoException.of("recvmsg(MSG_PEEK)", (int) -n);
@@ -114,6 +118,8 @@ public final class Sockets {
                     control = true;
                     closePassedFds(msg.asSlice(72, Math.min(controlLength, CONTROL)));
                 }
+                // a unix sender that is not bound shows a name of the family alone (2 bytes)
+                if (records && msg.get(ValueLayout.JAVA_INT, 8) > 2) named = true;
                 byte[] data = buf.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
                 if (records) out.add(data);
                 else stream.writeBytes(data);
@@ -122,7 +128,7 @@ public final class Sockets {
         } finally {
             setInt(fd, SOL_SOCKET, SO_PEEK_OFF, before);
         }
-        return new Queued(List.copyOf(out), control);
+        return new Queued(List.copyOf(out), control, named);
     }
 
     /** cmsghdr { size_t len; int level; int type; data } records; SCM_RIGHTS data is an array of fds. */
