@@ -70,7 +70,11 @@ final class DaemonCommand implements java.util.concurrent.Callable<Integer> {
 
     private int start(Path socket) throws Exception {
         DaemonStatus s = DaemonClient.status(socket);
-        if (s.up()) return print(s);
+        if (s.up() && !s.stale()) return print(s);
+        if (s.up()) {
+            // it runs the code of before a rebuild and declines everything: replace it
+            awaitStopped(DaemonClient.stop(socket));
+        }
         Path home = CryoHome.find();
         DaemonSocket.prepareDirectory(socket.getParent(), ControlSocket.effectiveUid());
         Path log = socket.resolveSibling("daemon.log");
@@ -99,20 +103,24 @@ final class DaemonCommand implements java.util.concurrent.Callable<Integer> {
 
     private int stop(Path socket) throws Exception {
         DaemonStatus s = DaemonClient.stop(socket);
-        if (s.up()) {
-            Optional<ProcessHandle> daemon = ProcessHandle.of(s.pid());
-            if (daemon.isPresent()) {
-                try {
-                    daemon.get().onExit().get(STOP_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-                } catch (TimeoutException e) {
-                    throw new CliException("daemon: pid " + s.pid() + " did not stop within " + STOP_TIMEOUT_MS / 1000 + " s");
-                }
-            }
-        }
+        awaitStopped(s);
         PrintWriter out = spec.commandLine().getOut();
         out.print(output.json() ? Json.write(s) + "\n" : (s.up() ? "daemon: stopped pid " + s.pid() + "\n" : s.text()));
         out.flush();
         return ExitCodes.OK;
+    }
+
+    /** Waits until the daemon that answered {@code s} is gone. */
+    private static void awaitStopped(DaemonStatus s) throws Exception {
+        if (!s.up()) return;
+        Optional<ProcessHandle> daemon = ProcessHandle.of(s.pid());
+        if (daemon.isPresent()) {
+            try {
+                daemon.get().onExit().get(STOP_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                throw new CliException("daemon: pid " + s.pid() + " did not stop within " + STOP_TIMEOUT_MS / 1000 + " s");
+            }
+        }
     }
 
     /** The daemon log's last line, which says why it ended. */
