@@ -27,7 +27,16 @@ final class TestDaemon {
             try {
                 Path s = Files.createTempDirectory("cryo-test-daemon-").resolve("daemon.sock");
                 control(s, "start");
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> control(s, "stop")));
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    System.err.print("test daemon: " + control(s, "status")); // how many requests it served
+                    control(s, "stop");
+                    try {
+                        System.err.print(Files.readString(s.resolveSibling("daemon.log")));
+                        for (String f : List.of("daemon.log", "daemon.sock.lock", "")) Files.deleteIfExists(s.resolveSibling(f));
+                    } catch (IOException e) {
+                        // a temporary directory
+                    }
+                }));
                 socket = s;
             } catch (IOException e) {
                 throw new AssertionError("cannot start the test daemon: " + e, e);

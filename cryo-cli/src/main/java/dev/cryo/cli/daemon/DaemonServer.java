@@ -56,6 +56,7 @@ public final class DaemonServer {
                 log.println("cryo: daemon: replacing the stale socket " + socket);
                 Files.delete(socket);
             }
+            WarmUp.run(log);
             listener = ControlSocket.listen(socket, 64);
             Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
             Thread cleanup = new Thread(this::removeSocket);
@@ -65,7 +66,8 @@ public final class DaemonServer {
             acceptLoop();
             removeSocket();
             awaitIdle();
-            log.println("cryo: daemon: stopped");
+            log.println("cryo: daemon: stopped after " + served.get() + " requests served, " + declined.get() + " declined, "
+                    + refused.get() + " refused");
         }
     }
 
