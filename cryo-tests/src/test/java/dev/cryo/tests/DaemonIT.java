@@ -85,6 +85,18 @@ class DaemonIT {
         return w;
     }
 
+    /** Runs cryo with {@code dir} as its working directory. */
+    private CliResult runIn(Path dir, Map<String, String> env, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Repo.cryo().toString()));
+        cmd.addAll(List.of(args));
+        Path out = Files.createTempFile(tmp, "out", ""), err = Files.createTempFile(tmp, "err", "");
+        ProcessBuilder pb = cli.builder(cmd).directory(dir.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile());
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "cryo ends");
+        return new CliResult(cmd, p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
     private static long parentOf(long pid) throws Exception {
         for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
             if (line.startsWith("PPid:")) return Long.parseLong(line.substring(5).strip());
@@ -142,6 +154,15 @@ class DaemonIT {
             assertEquals(j.stderr(), d.stderr(), () -> "stderr of " + String.join(" ", line));
         }
         assertEquals(before + lines.length, counterOf("requests"), "every one of them ran in the daemon");
+
+        // a relative --store is the caller's, not the daemon's working directory's
+        before = counterOf("requests");
+        String[] relative = {"ls", "--store", "store"};
+        CliResult inTmp = runIn(tmp, viaDaemon(), relative), jvmInTmp = runIn(tmp, Map.of("CRYO_NO_DAEMON", "1"), relative);
+        assertEquals(0, inTmp.exitCode(), inTmp::toString);
+        assertEquals(jvmInTmp.stdout(), inTmp.stdout());
+        assertTrue(inTmp.stdout().contains(id.substring(0, 12)), inTmp::toString);
+        assertEquals(before + 1, counterOf("requests"));
 
         // export to stdout through the daemon, import from stdin into another store through it
         Path stream = tmp.resolve("export.cryo");
