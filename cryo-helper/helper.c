@@ -45,6 +45,14 @@
  *       own PID and the descriptor's number in it, for the next checkpoint to take it back) and then
  *       only waits: it exits when TARGET_PID exits (its pidfd becomes readable) or on SIGTERM. While it
  *       lives, the kernel goes on recording which pages the target writes.
+ *
+ *   cryo-helper call SOCKET ARG...
+ *       Thin client of `cryo daemon`: connects to SOCKET, sends ARGs, the working directory and the CRYO_*
+ *       (and XDG_DATA_HOME) environment with its descriptors 0, 1, 2 (SCM_RIGHTS), and exits with the code
+ *       the daemon answers. Exits 75 without a word when no daemon answers or it declines the request
+ *       (the launcher then runs the JVM); prints the daemon's one line and exits 1 when it refuses us.
+ *       Request: u32 length, then NUL-terminated "cryo-call-1", cwd, argc, args, env. Answer: 'x' and an
+ *       int32 exit code, 'd' (declined), or 'r' and a line (refused).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -53,6 +61,8 @@
 #include <sched.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
@@ -415,12 +425,71 @@ static int keep(int argc, char **argv) {
     return 0;
 }
 
+#define NOT_SERVED 75
+extern char **environ;
+
+static void put(char **buf, size_t *len, size_t *cap, const char *s) {
+    size_t n = strlen(s) + 1;
+    while (*len + n > *cap) {
+        *cap = *cap * 2 + n;
+        if (!(*buf = realloc(*buf, *cap))) die("realloc");
+    }
+    memcpy(*buf + *len, s, n);
+    *len += n;
+}
+
+static int call(int argc, char **argv) {
+    if (argc < 3) { fprintf(stderr, "cryo-helper: usage: call SOCKET ARG...\n"); return 2; }
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    if (strlen(argv[2]) >= sizeof sa.sun_path) return NOT_SERVED;
+    strcpy(sa.sun_path, argv[2]);
+    int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (s < 0 || connect(s, (struct sockaddr *)&sa, sizeof sa) < 0) return NOT_SERVED;
+    char *buf = NULL, cwd[4096], count[16];
+    size_t len = 4, cap = 0;
+    put(&buf, &len, &cap, "cryo-call-1");
+    put(&buf, &len, &cap, getcwd(cwd, sizeof cwd) ? cwd : "");
+    snprintf(count, sizeof count, "%d", argc - 3);
+    put(&buf, &len, &cap, count);
+    for (int i = 3; i < argc; i++) put(&buf, &len, &cap, argv[i]);
+    for (char **e = environ; *e; e++)
+        if (!strncmp(*e, "CRYO_", 5) || !strncmp(*e, "XDG_DATA_HOME=", 14)) put(&buf, &len, &cap, *e);
+    uint32_t payload = len - 4;
+    memcpy(buf, &payload, 4);
+    int fds[3] = {0, 1, 2};
+    char control[CMSG_SPACE(sizeof fds)] = {0};
+    struct iovec iov = { buf, len };
+    struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof control };
+    struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof fds);
+    memcpy(CMSG_DATA(c), fds, sizeof fds);
+    ssize_t sent = sendmsg(s, &m, MSG_NOSIGNAL);
+    if (sent < 0) return NOT_SERVED;
+    for (size_t off = sent; off < len; off += sent)
+        if ((sent = send(s, buf + off, len - off, MSG_NOSIGNAL)) <= 0) return NOT_SERVED;
+    char answer[512];
+    size_t got = 0;
+    ssize_t n;
+    while (got < sizeof answer - 1 && (n = read(s, answer + got, sizeof answer - 1 - got)) != 0) {
+        if (n < 0) { if (errno == EINTR) continue; break; }
+        got += n;
+    }
+    if (got >= 1 && answer[0] == 'd') return NOT_SERVED;
+    if (got >= 5 && answer[0] == 'x') { int32_t code; memcpy(&code, answer + 1, 4); return code; }
+    if (got >= 1 && answer[0] == 'r') { answer[got] = 0; fprintf(stderr, "%s\n", answer + 1); return 1; }
+    fprintf(stderr, "cryo: daemon: the connection ended before the command did (the daemon stopped?)\n");
+    return 1;
+}
+
 int main(int argc, char **argv) {
+    if (argc >= 2 && !strcmp(argv[1], "call")) return call(argc, argv);
     if (argc >= 2 && !strcmp(argv[1], "spawn")) return spawn(argc, argv);
     if (argc >= 2 && !strcmp(argv[1], "stub")) return stub(argc, argv);
     if (argc >= 2 && !strcmp(argv[1], "run")) return run(argc, argv);
     if (argc >= 2 && !strcmp(argv[1], "hold")) for (;;) pause();
     if (argc >= 2 && !strcmp(argv[1], "keep")) return keep(argc, argv);
-    fprintf(stderr, "cryo-helper: usage: cryo-helper spawn|stub|run|keep ... (internal to cryo)\n");
+    fprintf(stderr, "cryo-helper: usage: cryo-helper spawn|stub|run|keep|call ... (internal to cryo)\n");
     return 2;
 }

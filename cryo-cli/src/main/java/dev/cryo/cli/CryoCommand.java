@@ -37,6 +37,7 @@ public final class CryoCommand implements Callable<Integer> {
         m.put("export", () -> new ExportCommand().spec());
         m.put("import", () -> new ImportCommand().spec());
         m.put("demo", () -> new DemoCommand().spec());
+        m.put("daemon", () -> new DaemonCommand().spec());
         m.put("help", CommandLine.HelpCommand::new); // picocli's own (annotated): only built for listings
         return m;
     }

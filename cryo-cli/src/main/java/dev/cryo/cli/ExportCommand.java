@@ -1,5 +1,6 @@
 package dev.cryo.cli;
 
+import dev.cryo.cli.invocation.Invocation;
 import dev.cryo.cli.output.CountingStreams;
 import dev.cryo.cli.output.Json;
 import dev.cryo.cli.output.Terminal;
@@ -12,8 +13,6 @@ import dev.cryo.store.StoreException;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
 
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -59,7 +58,7 @@ final class ExportCommand implements Callable<Integer> {
         if (toStdout && Terminal.stdoutIsTerminal()) {
             throw new CliException("export: stdout is a terminal; give a FILE or redirect stdout");
         }
-        Path path = toStdout ? null : Path.of(target).toAbsolutePath();
+        Path path = toStdout ? null : Invocation.current().resolve(target);
         if (path != null && Files.exists(path)) {
             throw new FileAlreadyExistsException(path.toString());
         }
@@ -79,7 +78,7 @@ final class ExportCommand implements Callable<Integer> {
     }
 
     private static long toStdout(Store s, CheckpointInfo info, TerminalProgress progress) throws IOException {
-        OutputStream stdout = new FileOutputStream(FileDescriptor.out);
+        OutputStream stdout = Invocation.current().stdout();
         CountingStreams.Out out = new CountingStreams.Out(stdout, progress, "exporting");
         s.export(info.id(), out);
         out.flush();

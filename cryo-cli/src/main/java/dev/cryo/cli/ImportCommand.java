@@ -1,5 +1,6 @@
 package dev.cryo.cli;
 
+import dev.cryo.cli.invocation.Invocation;
 import dev.cryo.cli.output.CountingStreams;
 import dev.cryo.cli.output.Json;
 import dev.cryo.cli.output.TerminalProgress;
@@ -9,12 +10,9 @@ import dev.cryo.store.Store;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
 
-import java.io.FileDescriptor;
-import java.io.FileInputStream;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code cryo import FILE}: a stream made by {@code cryo export}, into this store. */
@@ -41,8 +39,8 @@ final class ImportCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         String source = file.getValue();
         TransferSummary summary;
-        try (InputStream raw = source.equals("-") ? new FileInputStream(FileDescriptor.in)
-                : Files.newInputStream(Path.of(source));
+        try (InputStream raw = source.equals("-") ? Invocation.current().stdin()
+                : Files.newInputStream(Invocation.current().resolve(source));
                 Store s = store.open();
                 TerminalProgress progress = TerminalProgress.onStderr(spec.commandLine().getErr())) {
             CountingStreams.In in = new CountingStreams.In(raw, progress, "importing");

@@ -49,7 +49,7 @@ final class InspectCommand implements Callable<Integer> {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("id", info.id());
             doc.put("created", info.created());
-            doc.put("labels", info.labels());
+            doc.put("labels", new java.util.TreeMap<>(info.labels())); // sorted: Map.of order differs per JVM
             doc.put("bytes_logical", info.logicalBytes());
             doc.put("bytes_added", info.addedBytes());
             doc.put("checkpoint", image);

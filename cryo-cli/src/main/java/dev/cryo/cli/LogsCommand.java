@@ -1,12 +1,13 @@
 package dev.cryo.cli;
 
+import dev.cryo.cli.invocation.Invocation;
 import dev.cryo.cli.output.Json;
 import dev.cryo.engine.group.GroupRegistry;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
 
 import java.io.InputStream;
-import java.io.PrintStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.util.concurrent.Callable;
 
@@ -43,7 +44,7 @@ final class LogsCommand implements Callable<Integer> {
         spec.commandLine().getOut().flush();
         // bytes as they are: a log need not be text
         try (InputStream in = Files.newInputStream(g.log())) {
-            PrintStream raw = System.out;
+            OutputStream raw = Invocation.current().stdout();
             in.transferTo(raw);
             raw.flush();
         }

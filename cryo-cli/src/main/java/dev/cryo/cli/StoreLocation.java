@@ -1,5 +1,7 @@
 package dev.cryo.cli;
 
+import dev.cryo.cli.invocation.Invocation;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -15,12 +17,17 @@ public final class StoreLocation {
     public static final Path ROOT_DEFAULT = Path.of("/var/lib/cryo");
 
     public static Path resolve(String option, Map<String, String> env, boolean root, Path home) {
+        return resolve(option, env, root, home, Path.of("").toAbsolutePath());
+    }
+
+    /** The same with relative paths taken relative to {@code cwd}. */
+    public static Path resolve(String option, Map<String, String> env, boolean root, Path home, Path cwd) {
         if (option != null && !option.isEmpty()) {
-            return Path.of(option).toAbsolutePath().normalize();
+            return cwd.resolve(option).normalize();
         }
         String fromEnv = env.get("CRYO_STORE");
         if (fromEnv != null && !fromEnv.isEmpty()) {
-            return Path.of(fromEnv).toAbsolutePath().normalize();
+            return cwd.resolve(fromEnv).normalize();
         }
         if (root) {
             return ROOT_DEFAULT;
@@ -33,9 +40,10 @@ public final class StoreLocation {
         return home.resolve(".local/share/cryo").normalize();
     }
 
-    /** The store for this process: its environment, and whether it runs as root. */
+    /** The store for this command line: its caller's environment and directory, and whether we run as root. */
     public static Path forThisProcess(String option) {
-        return resolve(option, System.getenv(), runningAsRoot(), Path.of(System.getProperty("user.home")));
+        Invocation inv = Invocation.current();
+        return resolve(option, inv.env(), runningAsRoot(), Path.of(System.getProperty("user.home")), inv.cwd());
     }
 
     /** /proc/self belongs to our effective uid; cheaper than a native call and needs no FFM. */

@@ -181,16 +181,16 @@ class CommandLineTest {
     void onlyTheNamedVerbIsBuiltButListingsSeeAll() {
         assertEquals(java.util.List.of("ls"), CryoCommand.verbsNeeded(new String[] {"ls", "--json"}));
         assertEquals(java.util.List.of("restore"), CryoCommand.verbsNeeded(new String[] {"--verbose", "restore", "x"}));
-        assertEquals(16, CryoCommand.verbsNeeded(new String[] {}).size());
-        assertEquals(16, CryoCommand.verbsNeeded(new String[] {"help", "ls"}).size());
-        assertEquals(16, CryoCommand.verbsNeeded(new String[] {"frob"}).size());
+        assertEquals(17, CryoCommand.verbsNeeded(new String[] {}).size());
+        assertEquals(17, CryoCommand.verbsNeeded(new String[] {"help", "ls"}).size());
+        assertEquals(17, CryoCommand.verbsNeeded(new String[] {"frob"}).size());
     }
 
     @Test
     void bareUsageListsEveryVerb() {
         String usage = CliRun.of().err();
         for (String verb : new String[] {"checkpoint", "restore", "ls", "inspect", "rm", "verify", "gc", "export",
-                "import", "demo", "help"}) {
+                "import", "demo", "daemon", "help"}) {
             assertTrue(usage.contains("\n  " + verb + " "), verb + " missing from: " + usage);
         }
     }

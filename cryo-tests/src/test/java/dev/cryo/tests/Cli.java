@@ -81,6 +81,11 @@ final class Cli {
         pb.environment().put("JAVA_HOME", Repo.JDK);
         // Test what `mvn install` built: the launcher must not start a rebuild of its own mid-test.
         pb.environment().put("CRYO_NO_BUILD", "1");
+        if (TestDaemon.enabled()) {
+            pb.environment().put("CRYO_DAEMON_SOCKET", TestDaemon.socket().toString());
+        } else {
+            pb.environment().put("CRYO_NO_DAEMON", "1");
+        }
         return pb;
     }
 
@@ -99,6 +104,11 @@ final class Cli {
     /** The same, with stdin from {@code stdin} (or /dev/null when null). */
     Started startWithInput(Path stdin, String... args) {
         return launch(java.util.Map.of(), stdin, args);
+    }
+
+    /** The same, with extra environment variables. */
+    Started startWithInput(Path stdin, java.util.Map<String, String> env, String... args) {
+        return launch(env, stdin, args);
     }
 
     private Started launch(java.util.Map<String, String> env, Path stdin, String... args) {

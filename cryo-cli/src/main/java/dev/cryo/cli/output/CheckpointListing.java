@@ -21,7 +21,8 @@ public record CheckpointListing(String id, Instant time, String name, Integer pr
 
     public static CheckpointListing of(CheckpointInfo info) {
         return new CheckpointListing(info.id(), info.created(), info.name(), intLabel(info, "processes"),
-                info.logicalBytes(), info.addedBytes(), longLabel(info, "freeze_ms"), info.labels());
+                info.logicalBytes(), info.addedBytes(), longLabel(info, "freeze_ms"),
+                new java.util.TreeMap<>(info.labels())); // sorted: the same text from every JVM (Map.of order is per JVM)
     }
 
     public static String table(List<CheckpointListing> all) {

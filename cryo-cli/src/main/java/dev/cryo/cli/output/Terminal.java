@@ -1,5 +1,7 @@
 package dev.cryo.cli.output;
 
+import dev.cryo.cli.invocation.Invocation;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -11,12 +13,12 @@ public final class Terminal {
     private Terminal() {}
 
     public static boolean stderrIsTerminal() {
-        return isTerminal(2);
+        return isTerminal(Invocation.current().stderrFd());
     }
 
     /** Whether stdout is a terminal (binary output is refused there). */
     public static boolean stdoutIsTerminal() {
-        return isTerminal(1);
+        return isTerminal(Invocation.current().stdoutFd());
     }
 
     private static boolean isTerminal(int fd) {

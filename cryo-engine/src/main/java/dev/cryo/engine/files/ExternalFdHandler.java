@@ -1,5 +1,6 @@
 package dev.cryo.engine.files;
 
+import dev.cryo.engine.InheritedStdio;
 import dev.cryo.engine.RestoreOptions;
 import dev.cryo.engine.RestoreSession;
 import dev.cryo.image.fd.ExternalFd;
@@ -29,7 +30,7 @@ final class ExternalFdHandler {
         switch (mode) {
             case INHERIT -> {
                 int ours = e.fd() <= 2 ? e.fd() : (reads ? 0 : 1);
-                path = "/proc/" + ProcessHandle.current().pid() + "/fd/" + ours;
+                path = "/proc/" + ProcessHandle.current().pid() + "/fd/" + InheritedStdio.fd(ours);
                 flags = access;
             }
             case NULL -> {
