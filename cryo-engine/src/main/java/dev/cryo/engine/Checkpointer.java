@@ -6,8 +6,8 @@ import dev.cryo.engine.freeze.Tracer;
 import dev.cryo.engine.freeze.TreeFreezer;
 import dev.cryo.engine.group.RunningGroup;
 import dev.cryo.engine.identity.IdentityHandler;
-import dev.cryo.engine.memory.IncrementalDump;
 import dev.cryo.engine.memory.MemoryHandler;
+import dev.cryo.engine.memory.TreeTracking;
 import dev.cryo.engine.mm.MmHandler;
 import dev.cryo.engine.signals.SignalHandler;
 import dev.cryo.engine.threads.ThreadHandler;
@@ -115,23 +115,24 @@ public final class Checkpointer {
         List<Dumping> dumping = new ArrayList<>();
         boolean frozenNow = false;
         boolean committed = false;
-        // dirty tracking follows the root process (the whole checkpoint when it is alone); other processes of a
-        // tree are copied whole, and the store keeps only their pages it lacks
-        IncrementalDump tracking = IncrementalDump.begin(pid, options.tracking(), options.trackers(), store);
+        // dirty tracking follows every process of the tree, each with its own tracker (one forked since the
+        // previous checkpoint is dumped whole and armed)
+        List<Integer> before = TreeFreezer.descendants(pid);
+        TreeTracking tracking = TreeTracking.begin(before, options.tracking(), options.trackers(), store);
         // before the freeze: the copy buffers (and with them the first native calls, which cost most), for
         // every process of the tree as it is now; one forked since gets its buffer during the freeze. An
         // incremental checkpoint copies little, into a buffer mapped when it knows how much
         Map<Integer, NativeBuffer> prepared = new LinkedHashMap<>();
-        for (int p : TreeFreezer.descendants(pid)) {
+        for (int p : before) {
             try {
-                prepared.put(p, p == pid ? tracking.prepare() : MemoryHandler.prepare(p));
+                prepared.put(p, tracking.prepare(p));
             } catch (IOException | RuntimeException gone) {
                 // exited meanwhile, or a zombie (no memory): its buffer, if any, is mapped when needed
             }
         }
         clock.lap("buffers");
         try (tracking; CheckpointWriter writer = store.begin(options.compression())) {
-            tracking.openBaseline(store);
+            tracking.openBaselines();
             clock.lap("open");
             Faults.check("seize");
             frozenNow = true;
@@ -153,7 +154,7 @@ public final class Checkpointer {
             for (Dumping d : dumping) {
                 // owned by the capture now
                 dumpProcess(d, writer, ghosts, files, threads, prepared.remove(d.frozen.pid()), clock,
-                        d.frozen.pid() == pid ? tracking : null, options.leaveRunning());
+                        tracking, options.leaveRunning());
             }
             Faults.point();
             long freezeMillis = (System.nanoTime() - frozenAt) / 1_000_000;
@@ -200,11 +201,12 @@ public final class Checkpointer {
             labels.put("freeze_ms", Long.toString(freezeMillis));
             labels.put("comm", root.comm());
             labels.put("mode", tracking.mode());
+            labels.put("tracked", Integer.toString(tracking.incrementalCount()));
             if (tracking.baselineId() != null) labels.put("baseline", tracking.baselineId());
             CheckpointInfo info = writer.commit(ImageCodec.encode(checkpoint), labels);
             committed = true;
             Faults.point();
-            tracking.keep(info.id(), store, options.leaveRunning());
+            tracking.keep(info.id(), options.leaveRunning());
             clock.lap("commit");
             clock.print();
             if (!options.leaveRunning()) {
@@ -256,7 +258,7 @@ public final class Checkpointer {
 
     /** Dumps one frozen process with the per-process handlers; its pages are copied out, not yet written. */
     private void dumpProcess(Dumping d, CheckpointWriter writer, GhostFiles ghosts, TreeFiles files,
-                             ThreadHandler threads, NativeBuffer prepared, PhaseClock clock, IncrementalDump tracking,
+                             ThreadHandler threads, NativeBuffer prepared, PhaseClock clock, TreeTracking tracking,
                              boolean leaveRunning) throws Exception {
         int pid = d.frozen.pid();
         ProcStat stat = StatParser.read(pid);
@@ -273,7 +275,7 @@ public final class Checkpointer {
         MmEntry mm = new MmHandler().dump(session);
         IdentityEntry identity = new IdentityHandler().dump(session);
         List<PosixTimerEntry> posixTimers = new PosixTimerHandler().dump(session);
-        if (tracking != null) tracking.arm(session, leaveRunning);
+        tracking.of(pid).arm(session, leaveRunning);
         session.cleanUp();
         clock.lap("injected " + pid);
         Faults.check("files");
@@ -282,11 +284,10 @@ public final class Checkpointer {
         Faults.check("memory");
         clock.lap("files+identity " + pid);
         progress.update("memory", 0, -1);
-        d.memory = tracking != null ? new MemoryHandler().capture(session, prepared, tracking.increment())
-                : new MemoryHandler().capture(session, prepared);
+        d.memory = new MemoryHandler().capture(session, prepared, tracking.of(pid).increment());
         clock.lap("memory " + pid);
         d.entry = new ProcessEntry(pid, stat.ppid(), stat.pgrp(), stat.session(), threadEntries.getFirst().comm(),
-                identity, mm, d.memory.vmas(), threadEntries, fds, actions, sharedPending, itimers, "mem/" + pid,
+                identity, mm, d.memory.vmas(), threadEntries, fds, actions, sharedPending, itimers, MemoryHandler.blobName(pid),
                 false, 0, posixTimers);
     }
 
