@@ -44,8 +44,12 @@ final class Supervisor {
         try (InMemoryTrackers trackers = new InMemoryTrackers()) {
             CheckpointOptions options = new CheckpointOptions(true, group.name(), CheckpointOptions.Tracking.INCREMENTAL,
                     trackers, Compression.LZ4);
+            // one store for the supervisor's life: it caches the store's index (reloaded only when another
+            // command changed it), which a checkpoint would otherwise read again each time
+            Store s = null;
             while (waitInterval()) {
-                try (Store s = store.open()) {
+                try {
+                    if (s == null) s = store.open();
                     CheckpointResult r = GroupCheckpoints.take(s, Progress.NONE, group, options);
                     GroupCheckpoints.prune(s, group.name(), keep);
                     err.println("cryo: checkpoint of " + group.name() + ": " + r.id() + " (" + r.mode() + ", frozen "

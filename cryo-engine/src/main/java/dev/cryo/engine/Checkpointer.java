@@ -136,12 +136,14 @@ public final class Checkpointer {
             clock.lap("open");
             Faults.check("seize");
             frozenNow = true;
+            // the freeze is what the application feels: from the barrier (or the first seize) to the thaw
+            long frozenAt = System.nanoTime();
+            long frozenCpu = clock.threadCpu();
             if (group != null) barrier(group, freezer);
             TreeFreezer.FrozenTree tree = freezer.freeze();
             for (FrozenProcess p : tree.processes()) dumping.add(new Dumping(p));
             clock.lap("freeze");
             Faults.point();
-            long frozenAt = System.nanoTime();
             List<Integer> pids = tree.processes().stream().map(FrozenProcess::pid).toList();
             for (int p : pids) UnsupportedState.refuse(p, reference);
             TreeShape.check(pid, tree);
@@ -162,6 +164,9 @@ public final class Checkpointer {
                 // everything is copied out: let the application go while we hash, compress and write
                 thawAll(freezer, dumping, threads);
                 frozenNow = false;
+                freezeMillis = (System.nanoTime() - frozenAt) / 1_000_000;
+                clock.note(String.format("frozen=%dms tracer-cpu-while-frozen=%.1fms", freezeMillis,
+                        (clock.threadCpu() - frozenCpu) / 1e6));
                 Faults.point();
             }
             long memoryBytes = 0;
