@@ -36,28 +36,7 @@ static int64_t *live_main, *replay_main; /* per page: (who << 32 | tick), 0 init
 static uint32_t live_shared[SHARED_PAGES], live_memfd[MEMFD_PAGES];
 static uint32_t replay_shared[SHARED_PAGES], replay_memfd[MEMFD_PAGES];
 
-static uint64_t mix(uint64_t x) {
-    x += 0x9e3779b97f4a7c15ull;
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-    return x ^ (x >> 31);
-}
-
-static uint64_t word(uint64_t a, uint64_t b, uint64_t c) { return mix(seed ^ mix(a ^ mix(b ^ mix(c)))) | 1; }
-
-static void fill(unsigned char *p, uint64_t w) {
-    for (size_t i = 0; i < PAGE / 8; i++) ((uint64_t *)p)[i] = w + i;
-}
-
-static int same(const unsigned char *p, uint64_t w) {
-    for (size_t i = 0; i < PAGE / 8; i++) if (((const uint64_t *)p)[i] != w + i) return 0;
-    return 1;
-}
-
-static int zero(const unsigned char *p) {
-    for (size_t i = 0; i < PAGE / 8; i++) if (((const uint64_t *)p)[i]) return 0;
-    return 1;
-}
+static uint64_t word(uint64_t a, uint64_t b, uint64_t c) { return wl_mix(seed ^ wl_mix(a ^ wl_mix(b ^ wl_mix(c)))) | 1; }
 
 static uint64_t main_word(size_t p, int64_t tag) {
     return tag == 0 ? word(1, p, 0) : word(10 + (uint64_t)(tag >> 32), p, (uint64_t)(tag & 0xffffffff));
@@ -65,28 +44,28 @@ static uint64_t main_word(size_t p, int64_t tag) {
 
 /* Process who's changes of tick t: to its private model (and the shared ones it writes); with apply, to memory. */
 static void step(int who, uint64_t t, int64_t *main_model, uint32_t *shared_model, uint32_t *memfd_model, int apply) {
-    uint64_t r = mix(seed ^ ((uint64_t)who << 56) ^ (t * 0x100000001b3ull));
+    uint64_t r = wl_mix(seed ^ ((uint64_t)who << 56) ^ (t * 0x100000001b3ull));
     for (int k = 0; k < CHANGES; k++) {
-        r = mix(r);
-        size_t p = mix(r ^ 0x5555) % main_pages;
+        r = wl_mix(r);
+        size_t p = wl_mix(r ^ 0x5555) % main_pages;
         if (r % 100 < 80) {
             main_model[p] = ((int64_t)who << 32) | (int64_t)t;
-            if (apply) fill(main_area + p * PAGE, main_word(p, main_model[p]));
+            if (apply) wl_fill_page(main_area + p * PAGE, main_word(p, main_model[p]));
         } else {
             main_model[p] = -1;
             if (apply && madvise(main_area + p * PAGE, PAGE, MADV_DONTNEED)) wl_fail("madvise: %s", strerror(errno));
         }
     }
     for (int k = 0; k < SHARED_CHANGES; k++) {
-        r = mix(r);
+        r = wl_mix(r);
         if (who == C && shared_model) {
             size_t q = r % SHARED_PAGES;
             shared_model[q] = (uint32_t)t;
-            if (apply) fill(shared_area + q * PAGE, word(5, q, t));
+            if (apply) wl_fill_page(shared_area + q * PAGE, word(5, q, t));
         } else if (who == R && memfd_model && k < SHARED_CHANGES / 2) {
             size_t q = r % MEMFD_PAGES;
             memfd_model[q] = (uint32_t)t;
-            if (apply) fill(memfd_area + q * PAGE, word(6, q, t));
+            if (apply) wl_fill_page(memfd_area + q * PAGE, word(6, q, t));
         }
     }
 }
@@ -98,7 +77,7 @@ static void check_main(int who, uint64_t birth, uint64_t now) {
     for (size_t p = 0; p < main_pages; p++) {
         int64_t tag = replay_main[p];
         if (tag != live_main[p]) wl_fail("process %d main page %zu: model differs from replay", who, p);
-        if (tag < 0 ? !zero(main_area + p * PAGE) : !same(main_area + p * PAGE, main_word(p, tag)))
+        if (tag < 0 ? !wl_page_zero(main_area + p * PAGE) : !wl_page_is(main_area + p * PAGE, main_word(p, tag)))
             wl_fail("process %d main page %zu (tick %llu): not what its model says", who, p, (unsigned long long)now);
     }
 }
@@ -115,11 +94,11 @@ static void check_shared(uint64_t now) {
     }
     free(scratch);
     for (int q = 0; q < SHARED_PAGES; q++) {
-        if (!same(shared_area + q * PAGE, word(5, q, replay_shared[q])))
+        if (!wl_page_is(shared_area + q * PAGE, word(5, q, replay_shared[q])))
             wl_fail("shared page %d (tick %llu): not what C wrote at tick %u", q, (unsigned long long)now, replay_shared[q]);
     }
     for (int q = 0; q < MEMFD_PAGES; q++) {
-        if (!same(memfd_area + q * PAGE, word(6, q, replay_memfd[q])))
+        if (!wl_page_is(memfd_area + q * PAGE, word(6, q, replay_memfd[q])))
             wl_fail("memfd page %d (tick %llu): not what R wrote at tick %u", q, (unsigned long long)now, replay_memfd[q]);
     }
 }
@@ -176,9 +155,9 @@ int main(int argc, char **argv) {
     close(mfd);
     if (!live_main || !replay_main || main_area == MAP_FAILED || shared_area == MAP_FAILED || memfd_area == MAP_FAILED)
         wl_fail("allocation failed");
-    for (size_t p = 0; p < main_pages; p++) fill(main_area + p * PAGE, word(1, p, 0));
-    for (int q = 0; q < SHARED_PAGES; q++) fill(shared_area + q * PAGE, word(5, q, 0));
-    for (int q = 0; q < MEMFD_PAGES; q++) fill(memfd_area + q * PAGE, word(6, q, 0));
+    for (size_t p = 0; p < main_pages; p++) wl_fill_page(main_area + p * PAGE, word(1, p, 0));
+    for (int q = 0; q < SHARED_PAGES; q++) wl_fill_page(shared_area + q * PAGE, word(5, q, 0));
+    for (int q = 0; q < MEMFD_PAGES; q++) wl_fill_page(memfd_area + q * PAGE, word(6, q, 0));
     struct kid c = fork_child(C, 1), h = { 0, -1, -1 };
     for (;;) {
         uint64_t t = wl_tick_count + 1;
