@@ -8,7 +8,8 @@
 #   bench/incremental.sh overhead  memory-bound 1 GiB: writes/s alone, then with a checkpoint every 10 s and 60 s
 #   bench/incremental.sh every     `cryo run --every 1s` (the supervisor's warm, in-process incrementals, which
 #                                  hold every process's tracker in its JVM) at 256 MiB, 1 GiB and 4 GiB, 2621
-#                                  pages/s; N=15 checkpoints each, the first 5 (full, then JIT warm-up) not counted
+#                                  pages/s; N=15 incrementals each, after the first (full) one; the first 5
+#                                  incrementals (JIT warm-up) not counted
 #   bench/incremental.sh every-overhead  memory-bound 1 GiB group: writes/s alone, with --every 10s, with --every 60s
 #
 # Stores under /var/tmp. Prints one line per checkpoint (freeze_ms, total_ms, wall ms, bytes stored, and the
