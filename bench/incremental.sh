@@ -6,6 +6,11 @@
 #   bench/incremental.sh sizes     256 MiB, 1 GiB, 4 GiB at the same 2621 pages/s; 5 incrementals each
 #   bench/incremental.sh hash      the fallback without a tracker (full walk, store dedup) against a tracked one
 #   bench/incremental.sh overhead  memory-bound 1 GiB: writes/s alone, then with a checkpoint every 10 s and 60 s
+#   bench/incremental.sh every     `cryo run --every 1s` (the supervisor's warm, in-process incrementals, which
+#                                  hold every process's tracker in its JVM) at 256 MiB, 1 GiB and 4 GiB, 2621
+#                                  pages/s; N=15 incrementals each, after the first (full) one; the first 5
+#                                  incrementals (JIT warm-up) not counted
+#   bench/incremental.sh every-overhead  memory-bound 1 GiB group: writes/s alone, with --every 10s, with --every 60s
 #
 # Stores under /var/tmp. Prints one line per checkpoint (freeze_ms, total_ms, wall ms, bytes stored, and the
 # engine's memory phase from CRYO_TIMINGS) and medians; paste them into bench/RESULTS.md with the commit.
@@ -100,5 +105,44 @@ overhead)
         [[ $every == none ]] || { keeper=$(grep keeper_pid "/run/cryo/track/$pid" | cut -d= -f2); kill "$keeper"; }
     done
     ;;
-*) echo "usage: bench/incremental.sh rate|sizes|hash|overhead" >&2; exit 2 ;;
+every)
+    export CRYO_RUN_DIR=$base/run
+    for size in ${SIZES:-256 1024 4096}; do
+        name=bench-every-$size
+        CRYO_TIMINGS=1 "$cryo" run --detach --name "$name" --every 1s --keep 3 -- \
+            "$repo/workloads/target/dirtyrate01" "$size" 2621 >/dev/null
+        sup=$CRYO_RUN_DIR/groups/$name/supervisor.log
+        for _ in $(seq 1200); do
+            [[ $(grep -c "incremental, frozen" "$sup" 2>/dev/null) -ge ${N:-15} ]] && break; sleep 0.5
+        done
+        "$cryo" kill "$name" >/dev/null
+        # "cryo: checkpoint of NAME: ID (incremental, frozen F ms, T ms in all)", and the engine's timings line
+        grep "incremental, frozen" "$sup" | tail -n +6 | sed -E 's/.*frozen ([0-9]+) ms, ([0-9]+) ms in all.*/\1 \2/' \
+            >"$base/every-$size"
+        grep "cryo: timings: checkpoint" "$sup" | tail -n 3 | sed "s/^/$size MiB: /"
+        echo "MEDIAN every-1s ${size}MiB ($(wc -l <"$base/every-$size") warm incrementals)" \
+            "freeze_ms=$(cut -d' ' -f1 "$base/every-$size" | median) total_ms=$(cut -d' ' -f2 "$base/every-$size" | median)" \
+            "freeze_range=$(cut -d' ' -f1 "$base/every-$size" | sort -n | sed -n '1p;$p' | paste -sd-) load=$(cut -d' ' -f1 /proc/loadavg)"
+        "$cryo" ls --json "$name" | grep -o '"bytes_added":[0-9]*' | tail -n 2 | sed "s/^/$size MiB: /"
+        rm -rf "$CRYO_STORE"
+    done
+    ;;
+every-overhead)
+    export CRYO_RUN_DIR=$base/run
+    for every in none 10s 60s none; do
+        name=bench-ovh-$every-$RANDOM
+        secs=${SECS:-120}; [[ $every == 60s ]] && secs=${SECS60:-180}
+        args=(); [[ $every == none ]] || args=(--every "$every" --keep 2)
+        "$cryo" run --detach --name "$name" "${args[@]}" -- "$repo/workloads/target/dirtyrate01" 1024 0 >/dev/null
+        log=$CRYO_RUN_DIR/groups/$name/log
+        sleep "$secs"
+        n=$(grep -c "checkpoint of" "$CRYO_RUN_DIR/groups/$name/supervisor.log" 2>/dev/null || true)
+        "$cryo" kill "$name" >/dev/null
+        # skip the first 5 ticks (start-up: the 1 GiB being touched)
+        w=$(tail -n +6 "$log" | grep -o 'writes=[0-9]* ns=[0-9]*' | awk -F'[= ]' '{w+=$2; n+=$4} END {printf "%.0f", w / (n / 1e9)}')
+        echo "every=$every for ${secs}s: ${n:-0} checkpoints, writes/s=$w load=$(cut -d' ' -f1 /proc/loadavg)"
+        rm -rf "$CRYO_STORE"
+    done
+    ;;
+*) echo "usage: bench/incremental.sh rate|sizes|hash|overhead|every|every-overhead" >&2; exit 2 ;;
 esac

@@ -34,46 +34,25 @@ struct model { int32_t *main; int32_t file[FILE_PAGES]; struct slot slots[SLOTS]
 static struct model live, replay;
 static unsigned char *slot_addr[SLOTS];
 
-static uint64_t mix(uint64_t x) {
-    x += 0x9e3779b97f4a7c15ull;
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-    return x ^ (x >> 31);
-}
-
 /* the 8-byte word repeated over a page: never zero */
-static uint64_t word(uint64_t a, uint64_t b, uint64_t c) { return mix(seed ^ mix(a ^ mix(b ^ mix(c)))) | 1; }
-
-static void fill(unsigned char *p, uint64_t w) {
-    for (size_t i = 0; i < PAGE / 8; i++) ((uint64_t *)p)[i] = w + i;
-}
-
-static int same(const unsigned char *p, uint64_t w) {
-    for (size_t i = 0; i < PAGE / 8; i++) if (((const uint64_t *)p)[i] != w + i) return 0;
-    return 1;
-}
-
-static int zero(const unsigned char *p) {
-    for (size_t i = 0; i < PAGE / 8; i++) if (((const uint64_t *)p)[i]) return 0;
-    return 1;
-}
+static uint64_t word(uint64_t a, uint64_t b, uint64_t c) { return wl_mix(seed ^ wl_mix(a ^ wl_mix(b ^ wl_mix(c)))) | 1; }
 
 /* One tick's changes, to the model; with apply, to memory too. */
 static void step(struct model *m, uint64_t t, int apply) {
-    uint64_t r = mix(seed ^ (t * 0x100000001b3ull));
+    uint64_t r = wl_mix(seed ^ (t * 0x100000001b3ull));
     for (int k = 0; k < CHANGES; k++) {
-        r = mix(r);
+        r = wl_mix(r);
         unsigned op = r % 100;
-        uint64_t x = mix(r ^ 0x5555);
+        uint64_t x = wl_mix(r ^ 0x5555);
         if (op < 70) {
             size_t p = x % main_pages;
             if (op < 60) {
                 m->main[p] = (int32_t)t;
-                if (apply) fill(main_area + p * PAGE, word(1, p, t));
+                if (apply) wl_fill_page(main_area + p * PAGE, word(1, p, t));
             } else if (op < 66) {
                 m->main[p] = (int32_t)t;
                 if (apply) {
-                    fill(pagebuf, word(1, p, t));
+                    wl_fill_page(pagebuf, word(1, p, t));
                     if (write(pipe_fds[1], pagebuf, PAGE) != (ssize_t)PAGE) wl_fail("write to pipe: %s", strerror(errno));
                     if (read(pipe_fds[0], main_area + p * PAGE, PAGE) != (ssize_t)PAGE) wl_fail("read from pipe: %s", strerror(errno));
                 }
@@ -85,7 +64,7 @@ static void step(struct model *m, uint64_t t, int apply) {
             size_t q = x % FILE_PAGES;
             if (op < 80) {
                 m->file[q] = (int32_t)t;
-                if (apply) fill(file_map + q * PAGE, word(2, q, t));
+                if (apply) wl_fill_page(file_map + q * PAGE, word(2, q, t));
             } else {
                 m->file[q] = -1;
                 if (apply && madvise(file_map + q * PAGE, PAGE, MADV_DONTNEED)) wl_fail("madvise file: %s", strerror(errno));
@@ -93,14 +72,14 @@ static void step(struct model *m, uint64_t t, int apply) {
         } else {
             int s = (int)(x % SLOTS);
             struct slot *sl = &m->slots[s];
-            int pages = 1 + (int)(mix(x) % 96), action = (int)(mix(x ^ 7) % 3);
+            int pages = 1 + (int)(wl_mix(x) % 96), action = (int)(wl_mix(x ^ 7) % 3);
             if (sl->pages == 0) {
                 sl->pages = pages;
                 sl->gen = (int)t;
                 if (apply) {
                     slot_addr[s] = mmap(NULL, pages * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
                     if (slot_addr[s] == MAP_FAILED) wl_fail("mmap: %s", strerror(errno));
-                    for (int i = 0; i < pages; i++) fill(slot_addr[s] + i * PAGE, word(3 + s, i, t));
+                    for (int i = 0; i < pages; i++) wl_fill_page(slot_addr[s] + i * PAGE, word(3 + s, i, t));
                 }
             } else if (action == 0) {
                 if (apply && munmap(slot_addr[s], sl->pages * PAGE)) wl_fail("munmap: %s", strerror(errno));
@@ -111,12 +90,12 @@ static void step(struct model *m, uint64_t t, int apply) {
                     unsigned char *a = mremap(slot_addr[s], old * PAGE, pages * PAGE, MREMAP_MAYMOVE);
                     if (a == MAP_FAILED) wl_fail("mremap: %s", strerror(errno));
                     slot_addr[s] = a;
-                    for (int i = old; i < pages; i++) fill(a + i * PAGE, word(3 + s, i, sl->gen));
+                    for (int i = old; i < pages; i++) wl_fill_page(a + i * PAGE, word(3 + s, i, sl->gen));
                 }
                 sl->pages = pages;
             } else {
                 sl->gen = (int)t;
-                if (apply) for (int i = 0; i < sl->pages; i++) fill(slot_addr[s] + i * PAGE, word(3 + s, i, t));
+                if (apply) for (int i = 0; i < sl->pages; i++) wl_fill_page(slot_addr[s] + i * PAGE, word(3 + s, i, t));
             }
         }
     }
@@ -131,19 +110,19 @@ static void check(uint64_t now) {
     for (size_t p = 0; p < main_pages; p++) {
         int32_t t = replay.main[p];
         if (t != live.main[p]) wl_fail("main page %zu: model says tick %d, replay %d", p, live.main[p], t);
-        if (t < 0 ? !zero(main_area + p * PAGE) : !same(main_area + p * PAGE, word(1, p, (uint64_t)t)))
+        if (t < 0 ? !wl_page_zero(main_area + p * PAGE) : !wl_page_is(main_area + p * PAGE, word(1, p, (uint64_t)t)))
             wl_fail("main page %zu (tick %llu): not what tick %d wrote", p, (unsigned long long)now, t);
     }
     for (int q = 0; q < FILE_PAGES; q++) {
         int32_t t = replay.file[q];
-        if (!same(file_map + q * PAGE, t < 0 ? word(9, q, 0) : word(2, q, (uint64_t)t)))
+        if (!wl_page_is(file_map + q * PAGE, t < 0 ? word(9, q, 0) : word(2, q, (uint64_t)t)))
             wl_fail("file page %d (tick %llu): not what tick %d left", q, (unsigned long long)now, t);
     }
     for (int s = 0; s < SLOTS; s++) {
         struct slot *e = &replay.slots[s];
         if (e->pages != live.slots[s].pages || e->gen != live.slots[s].gen) wl_fail("slot %d: model differs from replay", s);
         for (int i = 0; i < e->pages; i++)
-            if (!same(slot_addr[s] + i * PAGE, word(3 + s, i, e->gen))) wl_fail("slot %d page %d: wrong content", s, i);
+            if (!wl_page_is(slot_addr[s] + i * PAGE, word(3 + s, i, e->gen))) wl_fail("slot %d page %d: wrong content", s, i);
     }
 }
 
@@ -156,11 +135,11 @@ int main(int argc, char **argv) {
     replay.main = calloc(main_pages, sizeof(int32_t));
     main_area = mmap(NULL, main_pages * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (!live.main || !replay.main || main_area == MAP_FAILED) wl_fail("allocation failed");
-    for (size_t p = 0; p < main_pages; p++) fill(main_area + p * PAGE, word(1, p, 0));
+    for (size_t p = 0; p < main_pages; p++) wl_fill_page(main_area + p * PAGE, word(1, p, 0));
     int fd = open(argv[2], O_RDWR | O_CREAT | O_TRUNC, 0600);
     if (fd < 0) wl_fail("open %s: %s", argv[2], strerror(errno));
     for (int q = 0; q < FILE_PAGES; q++) {
-        fill(pagebuf, word(9, q, 0));
+        wl_fill_page(pagebuf, word(9, q, 0));
         if (write(fd, pagebuf, PAGE) != (ssize_t)PAGE) wl_fail("write %s: %s", argv[2], strerror(errno));
     }
     file_map = mmap(NULL, FILE_PAGES * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);

@@ -88,6 +88,29 @@ static inline void wl_fill(uint64_t *p, size_t words, uint64_t seed) {
     for (size_t i = 0; i < words; i++) p[i] = wl_pattern(seed, i);
 }
 
+/* SplitMix64's finaliser: a well-mixed 64-bit value from any input (random page choices, patterns). */
+static inline uint64_t wl_mix(uint64_t x) {
+    x += 0x9e3779b97f4a7c15ull;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+    return x ^ (x >> 31);
+}
+
+/* A 4 KiB page holding w, w+1, w+2... (one value per 8-byte word), and checks of it. */
+static inline void wl_fill_page(unsigned char *p, uint64_t w) {
+    for (size_t i = 0; i < 4096 / 8; i++) ((uint64_t *)p)[i] = w + i;
+}
+
+static inline int wl_page_is(const unsigned char *p, uint64_t w) {
+    for (size_t i = 0; i < 4096 / 8; i++) if (((const uint64_t *)p)[i] != w + i) return 0;
+    return 1;
+}
+
+static inline int wl_page_zero(const unsigned char *p) {
+    for (size_t i = 0; i < 4096 / 8; i++) if (((const uint64_t *)p)[i]) return 0;
+    return 1;
+}
+
 /* Returns the index of the first wrong word, or -1. */
 static inline long wl_check(const uint64_t *p, size_t words, uint64_t seed) {
     for (size_t i = 0; i < words; i++)

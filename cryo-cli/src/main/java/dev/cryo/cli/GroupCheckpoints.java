@@ -33,8 +33,14 @@ final class GroupCheckpoints {
     static CheckpointResult take(Store store, Progress progress, GroupRegistry.Group g, boolean leaveRunning,
                                  CheckpointOptions.Tracking tracking, Compression compression)
             throws EngineException, IOException {
+        return take(store, progress, g, new CheckpointOptions(leaveRunning, g.name(), tracking).compressedWith(compression));
+    }
+
+    /** As above, with every option given (a supervisor passes the trackers it holds itself). */
+    static CheckpointResult take(Store store, Progress progress, GroupRegistry.Group g, CheckpointOptions options)
+            throws EngineException, IOException {
         RunningGroup target = new RunningGroup(g.initPid(), g.rootPid(), FreezerCgroup.of(g.name()));
-        CheckpointResult r = new Checkpointer(store, progress).checkpointGroup(target, new CheckpointOptions(leaveRunning, g.name(), tracking).compressedWith(compression));
+        CheckpointResult r = new Checkpointer(store, progress).checkpointGroup(target, options);
         new GroupRegistry().setLastCheckpoint(g, r.id());
         return r;
     }

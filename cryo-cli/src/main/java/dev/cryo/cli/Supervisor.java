@@ -1,10 +1,12 @@
 package dev.cryo.cli;
 
 import dev.cryo.engine.CheckpointOptions;
-
+import dev.cryo.engine.CheckpointResult;
 import dev.cryo.engine.EngineException;
 import dev.cryo.engine.Progress;
 import dev.cryo.engine.group.GroupRegistry;
+import dev.cryo.engine.memory.InMemoryTrackers;
+import dev.cryo.store.Compression;
 import dev.cryo.store.Store;
 
 import java.io.IOException;
@@ -14,8 +16,11 @@ import java.time.Duration;
 /**
  * Periodic checkpoints of a group (`cryo run --every`): a leave-running checkpoint every interval, the
  * newest {@code keep} kept, until the group is gone. A failed one is reported and the next one tried.
- * (Hook for incremental checkpoints: each one here is full; the store adds only what changed.) Run by
- * the foreground `cryo run` on a thread of its own, or for a detached group by `cryo supervise`.
+ * Run by the foreground `cryo run` on a thread of its own, or for a detached group by `cryo supervise`.
+ *
+ * <p>Every checkpoint after the first is incremental: this JVM holds the dirty trackers of every process
+ * of the group itself (no keeper processes), and runs the engine warm, so a checkpoint's freeze is
+ * mostly the pages written since the previous one.
  */
 final class Supervisor {
     private static final long POLL_MILLIS = 100;
@@ -36,13 +41,19 @@ final class Supervisor {
 
     /** Until the group has exited (or the thread is interrupted). */
     void run() {
-        try {
+        try (InMemoryTrackers trackers = new InMemoryTrackers()) {
+            CheckpointOptions options = new CheckpointOptions(true, group.name(), CheckpointOptions.Tracking.INCREMENTAL,
+                    trackers, Compression.LZ4);
+            // one store for the supervisor's life: it caches the store's index (reloaded only when another
+            // command changed it), which a checkpoint would otherwise read again each time
+            Store s = null;
             while (waitInterval()) {
-                try (Store s = store.open()) {
-                    String id = GroupCheckpoints.take(s, Progress.NONE, group, true,
-                            CheckpointOptions.Tracking.INCREMENTAL, dev.cryo.store.Compression.LZ4).id(); // tracked after the first
+                try {
+                    if (s == null) s = store.open();
+                    CheckpointResult r = GroupCheckpoints.take(s, Progress.NONE, group, options);
                     GroupCheckpoints.prune(s, group.name(), keep);
-                    err.println("cryo: checkpoint of " + group.name() + ": " + id);
+                    err.println("cryo: checkpoint of " + group.name() + ": " + r.id() + " (" + r.mode() + ", frozen "
+                            + r.freezeMillis() + " ms, " + r.totalMillis() + " ms in all)");
                 } catch (EngineException | IOException | RuntimeException e) {
                     if (!group.alive()) return; // it ended during the checkpoint: nothing wrong
                     err.println("cryo: checkpoint of " + group.name() + " failed: " + e.getMessage());

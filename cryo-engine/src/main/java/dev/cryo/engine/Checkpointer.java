@@ -8,8 +8,8 @@ import dev.cryo.engine.group.RunningGroup;
 import dev.cryo.engine.identity.IdentityHandler;
 import dev.cryo.engine.ipc.SysvIpcHandler;
 import dev.cryo.engine.memory.Increment;
-import dev.cryo.engine.memory.IncrementalDump;
 import dev.cryo.engine.memory.MemoryHandler;
+import dev.cryo.engine.memory.TreeTracking;
 import dev.cryo.engine.mm.MmHandler;
 import dev.cryo.engine.signals.SignalHandler;
 import dev.cryo.engine.threads.ThreadHandler;
@@ -119,33 +119,36 @@ public final class Checkpointer {
         List<Dumping> dumping = new ArrayList<>();
         boolean frozenNow = false;
         boolean committed = false;
-        // dirty tracking follows the root process (the whole checkpoint when it is alone); other processes of a
-        // tree are copied whole, and the store keeps only their pages it lacks
-        IncrementalDump tracking = IncrementalDump.begin(pid, options.tracking(), options.trackers(), store);
+        // dirty tracking follows every process of the tree, each with its own tracker (one forked since the
+        // previous checkpoint is dumped whole and armed)
+        List<Integer> before = TreeFreezer.descendants(pid);
+        TreeTracking tracking = TreeTracking.begin(before, options.tracking(), options.trackers(), store);
         // before the freeze: the copy buffers (and with them the first native calls, which cost most), for
         // every process of the tree as it is now; one forked since gets its buffer during the freeze. An
         // incremental checkpoint copies little, into a buffer mapped when it knows how much. A checkpoint
         // that kills the tree copies nothing out: its pages stream from the stopped processes into the store
         Map<Integer, NativeBuffer> prepared = new LinkedHashMap<>();
-        for (int p : options.leaveRunning() ? TreeFreezer.descendants(pid) : List.<Integer>of()) {
+        for (int p : options.leaveRunning() ? before : List.<Integer>of()) {
             try {
-                prepared.put(p, p == pid ? tracking.prepare() : MemoryHandler.prepare(p));
+                prepared.put(p, tracking.prepare(p));
             } catch (IOException | RuntimeException gone) {
                 // exited meanwhile, or a zombie (no memory): its buffer, if any, is mapped when needed
             }
         }
         clock.lap("buffers");
         try (tracking; CheckpointWriter writer = store.begin(options.compression())) {
-            tracking.openBaseline(store);
+            tracking.openBaselines();
             clock.lap("open");
             Faults.check("seize");
             frozenNow = true;
+            // the freeze is what the application feels: from the barrier (or the first seize) to the thaw
+            long frozenAt = System.nanoTime();
+            long frozenCpu = clock.threadCpu();
             if (group != null) barrier(group, freezer);
             TreeFreezer.FrozenTree tree = freezer.freeze();
             for (FrozenProcess p : tree.processes()) dumping.add(new Dumping(p));
             clock.lap("freeze");
             Faults.point();
-            long frozenAt = System.nanoTime();
             List<Integer> pids = tree.processes().stream().map(FrozenProcess::pid).toList();
             for (int p : pids) UnsupportedState.refuse(p, reference);
             TreeShape.check(pid, tree);
@@ -160,7 +163,7 @@ public final class Checkpointer {
             for (Dumping d : dumping) {
                 // owned by the capture now
                 dumpProcess(d, writer, ghosts, files, threads, prepared.remove(d.frozen.pid()), clock,
-                        d.frozen.pid() == pid ? tracking : null, options.leaveRunning());
+                        tracking, options.leaveRunning());
             }
             // a group's own SysV objects, saved while the processes are dumped (all frozen until then)
             IpcNamespaceEntry ipc = sysv.end(ipcDump, dumping.stream().map(d -> d.entry).toList(), reference);
@@ -171,6 +174,9 @@ public final class Checkpointer {
                 // everything is copied out: let the application go while we hash, compress and write
                 thawAll(freezer, dumping, threads);
                 frozenNow = false;
+                freezeMillis = (System.nanoTime() - frozenAt) / 1_000_000;
+                clock.note(String.format("frozen=%dms tracer-cpu-while-frozen=%.1fms", freezeMillis,
+                        (clock.threadCpu() - frozenCpu) / 1e6));
                 Faults.point();
             }
             long memoryBytes = 0;
@@ -210,11 +216,12 @@ public final class Checkpointer {
             labels.put("freeze_ms", Long.toString(freezeMillis));
             labels.put("comm", root.comm());
             labels.put("mode", tracking.mode());
+            labels.put("tracked", Integer.toString(tracking.incrementalCount()));
             if (tracking.baselineId() != null) labels.put("baseline", tracking.baselineId());
             CheckpointInfo info = writer.commit(ImageCodec.encode(checkpoint), labels);
             committed = true;
             Faults.point();
-            tracking.keep(info.id(), store, options.leaveRunning());
+            tracking.keep(info.id(), options.leaveRunning());
             clock.lap("commit");
             clock.print();
             if (!options.leaveRunning()) {
@@ -266,7 +273,7 @@ public final class Checkpointer {
 
     /** Dumps one frozen process with the per-process handlers; its pages are copied out, not yet written. */
     private void dumpProcess(Dumping d, CheckpointWriter writer, GhostFiles ghosts, TreeFiles files,
-                             ThreadHandler threads, NativeBuffer prepared, PhaseClock clock, IncrementalDump tracking,
+                             ThreadHandler threads, NativeBuffer prepared, PhaseClock clock, TreeTracking tracking,
                              boolean leaveRunning) throws Exception {
         int pid = d.frozen.pid();
         ProcStat stat = StatParser.read(pid);
@@ -283,7 +290,7 @@ public final class Checkpointer {
         MmEntry mm = new MmHandler().dump(session);
         IdentityEntry identity = new IdentityHandler().dump(session);
         List<PosixTimerEntry> posixTimers = new PosixTimerHandler().dump(session);
-        if (tracking != null) tracking.arm(session, leaveRunning);
+        tracking.of(pid).arm(session, leaveRunning);
         session.cleanUp();
         clock.lap("injected " + pid);
         Faults.check("files");
@@ -292,12 +299,12 @@ public final class Checkpointer {
         Faults.check("memory");
         clock.lap("files+identity " + pid);
         progress.update("memory", 0, -1);
-        Increment increment = tracking != null ? tracking.increment() : null;
+        Increment increment = tracking.of(pid).increment();
         d.memory = leaveRunning ? new MemoryHandler().capture(session, prepared, increment)
                 : new MemoryHandler().layout(session, increment);
         clock.lap("memory " + pid);
         d.entry = new ProcessEntry(pid, stat.ppid(), stat.pgrp(), stat.session(), threadEntries.getFirst().comm(),
-                identity, mm, d.memory.vmas(), threadEntries, fds, actions, sharedPending, itimers, "mem/" + pid,
+                identity, mm, d.memory.vmas(), threadEntries, fds, actions, sharedPending, itimers, MemoryHandler.blobName(pid),
                 false, 0, posixTimers);
     }
 

@@ -27,6 +27,19 @@ final class PhaseClock {
         last = now;
     }
 
+    /** Adds a remark to the line (something that is not a lap). */
+    void note(String text) {
+        if (ENABLED) line.append(' ').append(text);
+    }
+
+    /**
+     * The calling thread's CPU time in nanoseconds when timings are on (else 0): under load, wall times of
+     * the freeze include waiting for a core, its CPU time does not.
+     */
+    long threadCpu() {
+        return ENABLED ? java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() : 0;
+    }
+
     void print() {
         if (ENABLED) {
             System.err.println("cryo: timings: " + what + ":" + line

@@ -112,7 +112,9 @@ class GroupIT {
         try {
             Workload.await(() -> checkpointsOf("every") >= 2 && countLines(Path.of(out + ".err"), "checkpoint of every:") >= 4,
                     TIMEOUT, "periodic checkpoints");
-            assertTrue(checkpointsOf("every") <= 2, "only the newest 2 are kept");
+            // between a checkpoint's commit and the pruning after it there are 3 for a moment (warm
+            // incremental checkpoints every 300 ms make that moment a good part of the time)
+            Workload.await(() -> checkpointsOf("every") <= 2, TIMEOUT, "only the newest 2 to be kept");
             long before = lastTickIn(out);
             ok("kill", "every");
             assertTrue(run.waitFor(30, TimeUnit.SECONDS), "cryo run ends with its group");
@@ -135,7 +137,7 @@ class GroupIT {
         groups.add("sup");
         Path supervisorLog = tmp.resolve("run/groups/sup/supervisor.log");
         Workload.await(() -> countLines(supervisorLog, "checkpoint of sup:") >= 3, TIMEOUT, "periodic checkpoints");
-        assertTrue(checkpointsOf("sup") <= 2, "only the newest 2 are kept");
+        Workload.await(() -> checkpointsOf("sup") <= 2, TIMEOUT, "only the newest 2 to be kept"); // see above
         ok("kill", "sup");
         long killedAt = lastTick("sup");
         ok("restore", "--detach", "sup");

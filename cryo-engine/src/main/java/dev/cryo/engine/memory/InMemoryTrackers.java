@@ -20,8 +20,8 @@ public final class InMemoryTrackers implements TrackerHolder, AutoCloseable {
     @Override
     public synchronized Taken take(int pid, Path store) throws IOException {
         Held h = held.remove(pid);
-        if (h == null) return Taken.none("no earlier incremental checkpoint of this process is being tracked");
-        if (h.startTime() != StatParser.read(pid).starttime()) {
+        if (h == null) return Taken.never();
+        if (h.startTime() != startTime(pid)) {
             h.tracker().close();
             return Taken.none("the process was restored or replaced since its last checkpoint");
         }
@@ -32,6 +32,15 @@ public final class InMemoryTrackers implements TrackerHolder, AutoCloseable {
         return new Taken(h.tracker(), h.baselineId(), h.expectedCopy(), null);
     }
 
+    /** The start time of {@code pid}, or -1 once it is gone. */
+    private static long startTime(int pid) {
+        try {
+            return StatParser.read(pid).starttime();
+        } catch (IOException gone) {
+            return -1;
+        }
+    }
+
     @Override
     public synchronized void keep(DirtyTracker tracker, String checkpointId, Path store, long expectedCopy)
             throws IOException {
@@ -39,6 +48,12 @@ public final class InMemoryTrackers implements TrackerHolder, AutoCloseable {
             Held old = held.put(tracker.pid(), new Held(tracker, checkpointId, store.toAbsolutePath().normalize(),
                     StatParser.read(tracker.pid()).starttime(), expectedCopy));
             if (old != null && old.tracker() != tracker) old.tracker().close();
+            // processes of the tree that exited (or were replaced) since: their trackers only hold descriptors
+            held.entrySet().removeIf(e -> {
+                boolean gone = e.getValue().startTime() != startTime(e.getKey());
+                if (gone) e.getValue().tracker().close();
+                return gone;
+            });
         } catch (IOException e) {
             tracker.close();
             throw e;

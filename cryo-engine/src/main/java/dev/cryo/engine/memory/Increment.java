@@ -21,6 +21,7 @@ import java.util.List;
  */
 public final class Increment {
     private static final int PAGE = NativeBuffer.PAGE;
+    private static volatile boolean warm;
     private final DirtyTracker tracker;
     private final Baseline baseline;
     private long writtenBytes;
@@ -116,6 +117,8 @@ public final class Increment {
      * ranges on a busy 2-core machine); compiled by the JIT first, a small fraction of that.
      */
     static void warmUp() {
+        if (warm) return; // a long-lived supervisor has done it already
+        warm = true;
         for (int round = 0; round < 300; round++) {
             RunList kept = new RunList(), written = new RunList();
             kept.add(0, 100_000, 0);

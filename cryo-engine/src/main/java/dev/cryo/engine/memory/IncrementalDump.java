@@ -30,6 +30,7 @@ public final class IncrementalDump implements AutoCloseable {
     private Increment increment;
     private String note;
     private long expectedCopy;
+    private boolean isNew;
 
     private IncrementalDump(int pid, Tracking mode, TrackerHolder holder) {
         this.pid = pid;
@@ -46,6 +47,7 @@ public final class IncrementalDump implements AutoCloseable {
         d.baselineId = taken.baselineId();
         d.note = taken.missing();
         d.expectedCopy = taken.expectedCopy();
+        d.isNew = taken.isNew();
         if (mode == Tracking.FULL) d.note = null; // asked for: no need to say why it is not incremental
         if (d.incremental()) Increment.warmUp();
         return d;
@@ -71,7 +73,9 @@ public final class IncrementalDump implements AutoCloseable {
         try {
             baselineReader = store.open(baselineId);
             Checkpoint c = ImageCodec.decode(baselineReader.metadata());
-            ProcessEntry p = c.processes().stream().filter(e -> e.pid() == pid).findFirst().orElse(null);
+            // by its memory blob, named for the PID seen from here (a group's entries carry the PIDs inside it)
+            String blob = MemoryHandler.blobName(pid);
+            ProcessEntry p = c.processes().stream().filter(e -> blob.equals(e.memoryBlob())).findFirst().orElse(null);
             if (p == null) throw new IOException("pid " + pid + " is not in it");
             increment = new Increment(tracker, new Baseline(baselineId, p.vmas(), baselineReader.blob(p.memoryBlob())));
         } catch (IOException | dev.cryo.image.codec.ImageFormatException e) {
@@ -124,6 +128,11 @@ public final class IncrementalDump implements AutoCloseable {
 
     public String baselineId() {
         return increment != null && increment.baseline() != null ? baselineId : null;
+    }
+
+    /** True when no tracker was ever kept for this process (it is new since the previous checkpoint, or the first). */
+    public boolean isNew() {
+        return isNew;
     }
 
     public String note() {

@@ -142,6 +142,11 @@ public final class MemoryHandler {
                 new Source(s, runs));
     }
 
+    /** The name of the memory blob of process {@code pid} (as seen from cryo) in its checkpoint. */
+    public static String blobName(int pid) {
+        return "mem/" + pid;
+    }
+
     /** Streams captured pages into the memory blob (the process may be running again by now). */
     public static void write(Captured captured, BlobWriter blob) throws IOException {
         if (captured.pages() == null) {

@@ -14,9 +14,21 @@ public interface TrackerHolder {
 
     /** What the previous checkpoint left for a process: a tracker and its baseline, or why there is none. */
     record Taken(DirtyTracker tracker, String baselineId, long expectedCopy, String missing) {
+        /** Why there is no tracker. */
         public static Taken none(String why) {
             return new Taken(null, null, 0, why);
         }
+
+        /** Nobody ever kept a tracker of the process (with this start time). */
+        public static Taken never() {
+            return none(NEVER);
+        }
+
+        public boolean isNew() {
+            return NEVER.equals(missing);
+        }
+
+        private static final String NEVER = "no earlier incremental checkpoint of this process is being tracked";
     }
 
     /** Takes the tracker of {@code pid} back (the holder has it no more), for a checkpoint into {@code store}. */

@@ -41,7 +41,7 @@ public final class TrackerKeeper implements TrackerHolder {
     @Override
     public Taken take(int pid, Path store) throws IOException {
         Path file = DIR.resolve(Integer.toString(pid));
-        if (!Files.exists(file)) return Taken.none("no earlier incremental checkpoint of this process is being tracked");
+        if (!Files.exists(file)) return Taken.never();
         Properties p = new Properties();
         p.load(new StringReader(Files.readString(file)));
         Files.deleteIfExists(file);
