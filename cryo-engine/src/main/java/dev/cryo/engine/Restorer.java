@@ -30,6 +30,7 @@ import dev.cryo.linux.ptrace.WaitStatus;
 import dev.cryo.linux.syscall.SysNr;
 import dev.cryo.store.BlobReader;
 import dev.cryo.store.CheckpointReader;
+import dev.cryo.store.PageMap;
 import dev.cryo.store.Store;
 
 import java.io.IOException;
@@ -44,7 +45,6 @@ import java.util.Set;
 /** Restores checkpoints from a store. */
 public final class Restorer {
     private static final long MAP_PRIVATE_ANON = 0x22, MAP_FIXED_NOREPLACE = 0x100000;
-    private static final int LOAD_CHUNK = 64 << 20;
 
     private final Store store;
     private final Progress progress;
@@ -62,7 +62,7 @@ public final class Restorer {
         long t0 = System.nanoTime();
         PhaseClock clock = new PhaseClock("restore " + ref);
         Checkpoint image;
-        Map<Integer, NativeBuffer> pages = new LinkedHashMap<>();
+        Map<Integer, PageMap> pages = new LinkedHashMap<>();
         GhostFileRestorer ghosts = null;
         SharedPipes pipes = new SharedPipes();
         try (CheckpointReader checkpoint = store.open(ref)) {
@@ -115,7 +115,7 @@ public final class Restorer {
             throw new EngineException("restore: " + e.getMessage(), e);
         } finally {
             if (ghosts != null) ghosts.unlinkAll();
-            pages.values().forEach(NativeBuffer::close);
+            pages.values().forEach(PageMap::close);
         }
     }
 
@@ -139,25 +139,18 @@ public final class Restorer {
         for (RestoreSession s : sessions) threads.finish(s);
     }
 
-    /** Reads the whole memory blob (every chunk hash-checked by the store) into one native buffer. */
-    private static NativeBuffer load(BlobReader blob, ProcessEntry process) throws IOException, EngineException {
+    /**
+     * Maps the whole memory blob, every chunk hash-checked by the store (where it lies: no copy), so that a
+     * damaged image is refused before any process exists and shaping copies each page once.
+     */
+    private static PageMap load(BlobReader blob, ProcessEntry process) throws IOException, EngineException {
         long expected = 0;
         for (VmaEntry v : process.vmas()) expected += v.dumpedPages() * NativeBuffer.PAGE;
         if (blob.size() != expected) {
             throw new EngineException("restore: pid " + process.pid() + ": memory data is " + blob.size()
                     + " bytes, the image expects " + expected);
         }
-        NativeBuffer buf = NativeBuffer.map(expected);
-        try {
-            for (long off = 0; off < expected; off += LOAD_CHUNK) {
-                int n = (int) Math.min(LOAD_CHUNK, expected - off);
-                blob.read(off, buf.view(off, n));
-            }
-            return buf;
-        } catch (IOException | RuntimeException e) {
-            buf.close();
-            throw e;
-        }
+        return blob.map();
     }
 
     /** Holds the stopped stub at its exec and maps the scratch area the injected calls run from. */
