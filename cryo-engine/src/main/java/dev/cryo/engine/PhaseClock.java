@@ -30,6 +30,11 @@ final class PhaseClock {
         lastCpu = cpu;
     }
 
+    /** Adds a part of the previous lap measured elsewhere (on another thread), as {@code name=...ms}. */
+    void part(String name, long nanos) {
+        if (ENABLED) line.append(String.format(" (%s=%.1fms)", name, nanos / 1e6));
+    }
+
     /** CPU time of every thread of this process so far (user and system), or 0 if unknown. */
     private static long cpuNanos() {
         if (!ENABLED) return 0;

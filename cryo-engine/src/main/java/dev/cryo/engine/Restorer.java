@@ -48,6 +48,8 @@ public final class Restorer {
 
     private final Store store;
     private final Progress progress;
+    /** Time spent putting memory in place while shaping (all processes), for CRYO_TIMINGS. */
+    private long memoryNanos;
 
     public Restorer(Store store, Progress progress) {
         this.store = store;
@@ -104,6 +106,7 @@ public final class Restorer {
                 throw e;
             }
             clock.lap("shape");
+            clock.part("memory", memoryNanos);
             clock.print();
             Restoration.ExitWaiter exit = options.detach() ? null : stub::awaitExit;
             List<String> allWarnings = sessions.stream().flatMap(s -> s.warnings().stream()).toList();
@@ -181,7 +184,9 @@ public final class Restorer {
         List<MapsEntry> stubMaps = MapsParser.read(s.outerPid());
         long temp = freeRange(s.image().vmas(), stubMaps, MemoryHandler.TEMP_SIZE, s.scratch() + 0x10000000L);
         progress.update("memory", 0, -1);
+        long t0 = System.nanoTime();
         new MemoryHandler().restore(s, stubMaps, temp);
+        memoryNanos += System.nanoTime() - t0;
         Faults.point();
         new MmHandler().restore(s);
         IdentityHandler identity = new IdentityHandler();
