@@ -63,6 +63,7 @@ public final class Restorer {
     public Restoration restore(String ref, RestoreOptions options) throws EngineException {
         long t0 = System.nanoTime();
         PhaseClock clock = new PhaseClock("restore " + ref);
+        memoryNanos = 0;
         Checkpoint image;
         Map<Integer, PageMap> pages = new LinkedHashMap<>();
         GhostFileRestorer ghosts = null;

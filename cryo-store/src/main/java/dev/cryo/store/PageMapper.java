@@ -73,10 +73,7 @@ final class PageMapper {
                 long lo = keys[2 * p], hi = keys[2 * p + 1];
                 int g = chunk[p];
                 if (g == ZERO) continue;
-                if (g < 0) {
-                    throw new StoreException("store " + layout.root() + ": chunk " + ChunkKey.hex(lo, hi)
-                            + " is in no index (store damaged; run cryo verify)");
-                }
+                if (g < 0) throw ChunkReader.notIndexed(layout, lo, hi);
                 int pack = index.packOf(g);
                 PackTable t = index.table(pack);
                 int c = index.localOf(g);

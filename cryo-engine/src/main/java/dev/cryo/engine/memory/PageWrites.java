@@ -9,7 +9,6 @@ import dev.cryo.store.PageMap;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The restore's one copy of memory: every dumped page from where the store left it (a mapped pack, a
@@ -79,28 +78,7 @@ final class PageWrites {
         int mid = 0;
         for (long half = 0; mid < count - 1 && half + len[mid] <= bytes / 2; ) half += len[mid++];
         int split = Math.max(1, mid);
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread second = Thread.ofPlatform().name("cryo-write").start(() -> {
-            try {
-                write(memory, split, count);
-            } catch (Throwable t) {
-                failure.set(t);
-            }
-        });
-        try {
-            write(memory, 0, split);
-        } finally {
-            try {
-                second.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while writing memory", e);
-            }
-        }
-        Throwable t = failure.get();
-        if (t instanceof IOException io) throw io;
-        if (t instanceof RuntimeException re) throw re;
-        if (t != null) throw new IOException(t);
+        Halves.both(() -> write(memory, 0, split), () -> write(memory, split, count));
     }
 
     private void write(RemoteMemory memory, int from, int to) throws IOException {
