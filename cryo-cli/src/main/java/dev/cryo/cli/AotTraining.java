@@ -49,6 +49,7 @@ public final class AotTraining {
                     CheckpointInfo info = w.commit(new byte[] {1}, java.util.Map.of("name", "training"));
                     try (CheckpointReader reader = store.open(info.id())) {
                         reader.blob("mem/1").read(0, ByteBuffer.allocateDirect(mem.capacity()));
+                        reader.blob("mem/1").map().close(); // the restore's read path: profiles and linked calls
                     }
                     var stream = new java.io.ByteArrayOutputStream();
                     store.export(info.id(), stream);
@@ -62,6 +63,60 @@ public final class AotTraining {
             store.verify(null, false);
             store.gc();
         }
+    }
+
+    /**
+     * A real checkpoint and restore of a {@code sleep} started for it (through {@code cryo-helper spawn}: a
+     * child of this JVM would have its ptrace stops taken by the JDK's process reaper), so that the
+     * engine's classes (ptrace, injection, memory, stub, shaping) come loaded and linked, and their methods
+     * profiled, instead of loaded cold by every command. Best effort, bounded in time: where it cannot run
+     * (no ptrace, no helper) it is skipped. Both processes are killed by their PIDs.
+     */
+    private static void trainRestore(Path dir) {
+        Thread t = Thread.ofPlatform().daemon().start(() -> checkpointAndRestore(dir));
+        try {
+            t.join(java.time.Duration.ofSeconds(60));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void checkpointAndRestore(Path dir) {
+        long original = -1, restored = -1;
+        try {
+            if (System.getProperty("cryo.home") == null) {
+                Path jar = Path.of(AotTraining.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+                System.setProperty("cryo.home", jar.getParent().getParent().getParent().toString());
+            }
+            Path helper = Path.of(System.getProperty("cryo.home"), "cryo-helper", "target", "cryo-helper");
+            Process spawn = new ProcessBuilder(helper.toString(), "spawn", dir.resolve("sleep.log").toString(), "--",
+                    "sleep", "600").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String pid = new String(spawn.getInputStream().readAllBytes()).strip();
+            if (spawn.waitFor() != 0 || !pid.matches("[0-9]+")) return;
+            original = Long.parseLong(pid);
+            String store = dir.resolve("engine").toString();
+            PrintWriter sink = new PrintWriter(Writer.nullWriter());
+            java.io.StringWriter id = new java.io.StringWriter();
+            if (Main.run(new String[] {"checkpoint", "--store", store, pid}, new PrintWriter(id, true), sink) != 0) return;
+            for (int i = 0; i < 500 && ProcessHandle.of(original).isPresent(); i++) Thread.sleep(10); // reaped by init
+            java.io.StringWriter out = new java.io.StringWriter();
+            Main.run(new String[] {"restore", "--store", store, "--detach", "--stdio", "null", lastLine(id)},
+                    new PrintWriter(out, true), sink);
+            if (lastLine(out).matches("[0-9]+")) restored = Long.parseLong(lastLine(out));
+        } catch (IOException | RuntimeException | java.net.URISyntaxException e) {
+            // no training for the engine: commands load it cold
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            for (long p : new long[] {original, restored}) {
+                if (p > 0) ProcessHandle.of(p).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        }
+    }
+
+    private static String lastLine(java.io.StringWriter w) {
+        String[] lines = w.toString().strip().split("\n");
+        return lines[lines.length - 1].strip();
     }
 
     public static void main(String[] args) throws IOException {
@@ -92,6 +147,7 @@ public final class AotTraining {
                 Main.run(run, sink, sink);
             }
             trainStore(dir.resolve("store"), dir.resolve("other"));
+            trainRestore(dir);
         } finally {
             try (Stream<Path> walk = Files.walk(dir)) {
                 walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

@@ -8,6 +8,7 @@ final class PhaseClock {
     private static final boolean ENABLED = System.getenv("CRYO_TIMINGS") != null;
     private final String what;
     private long last = System.nanoTime();
+    private long lastCpu = cpuNanos();
     private final StringBuilder line = new StringBuilder();
 
     PhaseClock(String what) {
@@ -22,9 +23,22 @@ final class PhaseClock {
 
     void lap(String phase) {
         if (!ENABLED) return;
-        long now = System.nanoTime();
-        line.append(String.format(" %s=%.1fms", phase, (now - last) / 1e6));
+        long now = System.nanoTime(), cpu = cpuNanos();
+        // the process's CPU time beside the wall time: on a loaded machine the wall time says little
+        line.append(String.format(" %s=%.1fms(cpu %.0f)", phase, (now - last) / 1e6, (cpu - lastCpu) / 1e6));
         last = now;
+        lastCpu = cpu;
+    }
+
+    /** Adds a part of the previous lap measured elsewhere (on another thread), as {@code name=...ms}. */
+    void part(String name, long nanos) {
+        if (ENABLED) line.append(String.format(" (%s=%.1fms)", name, nanos / 1e6));
+    }
+
+    /** CPU time of every thread of this process so far (user and system), or 0 if unknown. */
+    private static long cpuNanos() {
+        if (!ENABLED) return 0;
+        return ProcessHandle.current().info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
     }
 
     /** Adds a remark to the line (something that is not a lap). */

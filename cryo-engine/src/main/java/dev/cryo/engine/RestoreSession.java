@@ -2,7 +2,6 @@ package dev.cryo.engine;
 
 import dev.cryo.engine.inject.SyscallInjector;
 import dev.cryo.image.task.ProcessEntry;
-import dev.cryo.linux.mem.NativeBuffer;
 import dev.cryo.linux.mem.RemoteMemory;
 import dev.cryo.linux.ptrace.Ptrace;
 
@@ -22,7 +21,7 @@ public final class RestoreSession {
 
     private final ProcessEntry image;
     private final RemoteMemory memory;
-    private final NativeBuffer pages;
+    private final dev.cryo.store.PageMap pages;
     private final RestoreOptions options;
     /** Keyed by the recorded TID; each injector works on the thread's TID as seen from our namespace. */
     private final Map<Integer, SyscallInjector> injectors = new LinkedHashMap<>();
@@ -36,7 +35,7 @@ public final class RestoreSession {
     private final dev.cryo.image.Checkpoint checkpoint;
     private final dev.cryo.engine.files.SharedPipes pipes;
 
-    RestoreSession(ProcessEntry image, int outerPid, NativeBuffer pages, RestoreOptions options,
+    RestoreSession(ProcessEntry image, int outerPid, dev.cryo.store.PageMap pages, RestoreOptions options,
                    Map<String, String> ghostPaths, dev.cryo.image.Checkpoint checkpoint,
                    dev.cryo.engine.files.SharedPipes pipes) {
         this.checkpoint = checkpoint;
@@ -88,8 +87,8 @@ public final class RestoreSession {
         return memory;
     }
 
-    /** The process's dumped pages, back to back as in its memory blob. */
-    public NativeBuffer pages() {
+    /** The process's dumped pages, verified, in the order of its memory blob. */
+    public dev.cryo.store.PageMap pages() {
         return pages;
     }
 

@@ -32,6 +32,7 @@ import dev.cryo.linux.ptrace.WaitStatus;
 import dev.cryo.linux.syscall.SysNr;
 import dev.cryo.store.BlobReader;
 import dev.cryo.store.CheckpointReader;
+import dev.cryo.store.PageMap;
 import dev.cryo.store.Store;
 
 import java.io.IOException;
@@ -46,10 +47,11 @@ import java.util.Set;
 /** Restores checkpoints from a store. */
 public final class Restorer {
     private static final long MAP_PRIVATE_ANON = 0x22, MAP_FIXED_NOREPLACE = 0x100000;
-    private static final int LOAD_CHUNK = 64 << 20;
 
     private final Store store;
     private final Progress progress;
+    /** Time spent putting memory in place while shaping (all processes), for CRYO_TIMINGS. */
+    private long memoryNanos;
 
     public Restorer(Store store, Progress progress) {
         this.store = store;
@@ -63,8 +65,9 @@ public final class Restorer {
     public Restoration restore(String ref, RestoreOptions options) throws EngineException {
         long t0 = System.nanoTime();
         PhaseClock clock = new PhaseClock("restore " + ref);
+        memoryNanos = 0;
         Checkpoint image;
-        Map<Integer, NativeBuffer> pages = new LinkedHashMap<>();
+        Map<Integer, PageMap> pages = new LinkedHashMap<>();
         GhostFileRestorer ghosts = null;
         SharedPipes pipes = new SharedPipes();
         try (CheckpointReader checkpoint = store.open(ref)) {
@@ -108,6 +111,7 @@ public final class Restorer {
                 throw e;
             }
             clock.lap("shape");
+            clock.part("memory", memoryNanos);
             clock.print();
             Restoration.ExitWaiter exit = options.detach() ? null : stub::awaitExit;
             List<String> allWarnings = sessions.stream().flatMap(s -> s.warnings().stream()).toList();
@@ -119,7 +123,7 @@ public final class Restorer {
             throw new EngineException("restore: " + e.getMessage(), e);
         } finally {
             if (ghosts != null) ghosts.unlinkAll();
-            pages.values().forEach(NativeBuffer::close);
+            pages.values().forEach(PageMap::close);
         }
     }
 
@@ -145,25 +149,18 @@ public final class Restorer {
         for (RestoreSession s : sessions) threads.finish(s);
     }
 
-    /** Reads the whole memory blob (every chunk hash-checked by the store) into one native buffer. */
-    private static NativeBuffer load(BlobReader blob, ProcessEntry process) throws IOException, EngineException {
+    /**
+     * Maps the whole memory blob, every chunk hash-checked by the store (where it lies: no copy), so that a
+     * damaged image is refused before any process exists and shaping copies each page once.
+     */
+    private static PageMap load(BlobReader blob, ProcessEntry process) throws IOException, EngineException {
         long expected = 0;
         for (VmaEntry v : process.vmas()) expected += v.dumpedPages() * NativeBuffer.PAGE;
         if (blob.size() != expected) {
             throw new EngineException("restore: pid " + process.pid() + ": memory data is " + blob.size()
                     + " bytes, the image expects " + expected);
         }
-        NativeBuffer buf = NativeBuffer.map(expected);
-        try {
-            for (long off = 0; off < expected; off += LOAD_CHUNK) {
-                int n = (int) Math.min(LOAD_CHUNK, expected - off);
-                blob.read(off, buf.view(off, n));
-            }
-            return buf;
-        } catch (IOException | RuntimeException e) {
-            buf.close();
-            throw e;
-        }
+        return blob.map();
     }
 
     /** Holds the stopped stub at its exec and maps the scratch area the injected calls run from. */
@@ -194,7 +191,9 @@ public final class Restorer {
         List<MapsEntry> stubMaps = MapsParser.read(s.outerPid());
         long temp = freeRange(s.image().vmas(), stubMaps, MemoryHandler.TEMP_SIZE, s.scratch() + 0x10000000L);
         progress.update("memory", 0, -1);
+        long t0 = System.nanoTime();
         new MemoryHandler().restore(s, stubMaps, temp);
+        memoryNanos += System.nanoTime() - t0;
         Faults.point();
         new MmHandler().restore(s);
         IdentityHandler identity = new IdentityHandler();

@@ -94,8 +94,7 @@ public final class ChunkReader {
     public int read(long lo, long hi, MemorySegment dst, long at) throws IOException {
         int g = index.find(lo, hi);
         if (g < 0) {
-            throw new StoreException("store " + layout.root() + ": chunk " + ChunkKey.hex(lo, hi)
-                    + " is in no index (store damaged; run cryo verify)");
+            throw notIndexed(layout, lo, hi);
         }
         int pack = index.packOf(g);
         PackTable t = index.table(pack);
@@ -124,6 +123,12 @@ public final class ChunkReader {
         MemorySegment.copy(raw, off, dst, at, len);
         bytesRead += len;
         return len;
+    }
+
+    /** The error for a chunk a manifest names but no index lists. */
+    static StoreException notIndexed(StoreLayout layout, long lo, long hi) {
+        return new StoreException("store " + layout.root() + ": chunk " + ChunkKey.hex(lo, hi)
+                + " is in no index (store damaged; run cryo verify)");
     }
 
     private void loadFrame(int slot, int pack, PackTable t, int frame) throws IOException {

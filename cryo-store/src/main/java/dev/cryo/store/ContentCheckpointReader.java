@@ -7,6 +7,10 @@ import dev.cryo.store.manifest.Manifest;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 
 /** An open checkpoint: holds the store shared (so gc waits) and reads pages through the index. */
 final class ContentCheckpointReader implements CheckpointReader {
@@ -66,6 +70,49 @@ final class ContentCheckpointReader implements CheckpointReader {
         return helpers;
     }
 
+    /** Runs {@code task} for every part in [0, PARALLEL): part 0 on the caller's thread, the others on helpers. */
+    private void runParts(PageMapper.PartTask task) throws IOException {
+        List<Future<Void>> futures = new ArrayList<>();
+        for (int part = 1; part < PARALLEL; part++) {
+            int p = part;
+            futures.add(helpers().submit(() -> {
+                task.run(p);
+                return null;
+            }));
+        }
+        Exception first = null;
+        try {
+            task.run(0);
+        } catch (IOException | RuntimeException e) {
+            first = e;
+        }
+        // all parts are waited for even after a failure: they may use memory the caller frees when we return
+        IOException failure = await(futures, first instanceof IOException io ? io : null);
+        if (first instanceof RuntimeException e) {
+            throw e;
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /** Waits for every future; returns the first failure (the given one, else the first of theirs). */
+    private static IOException await(List<Future<Void>> futures, IOException failure) throws IOException {
+        for (Future<Void> f : futures) {
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                if (failure == null) {
+                    failure = e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while reading");
+            }
+        }
+        return failure;
+    }
+
     private static final int PARALLEL = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
     private static final int PARALLEL_MIN = 4 << 20;
 
@@ -108,6 +155,21 @@ final class ContentCheckpointReader implements CheckpointReader {
         }
 
         @Override
+        public PageMap map() throws IOException {
+            return new PageMapper(layout, index, info.id(), new PageMapper.Parallel() {
+                @Override
+                public int parts() {
+                    return PARALLEL;
+                }
+
+                @Override
+                public void run(PageMapper.PartTask task) throws IOException {
+                    runParts(task);
+                }
+            }).map(blob);
+        }
+
+        @Override
         public void read(long offset, ByteBuffer dst) throws IOException {
             int total = dst.remaining();
             if (PARALLEL == 1 || total < PARALLEL_MIN) {
@@ -129,18 +191,7 @@ final class ContentCheckpointReader implements CheckpointReader {
             } catch (IOException e) {
                 failure = e;
             }
-            for (var f : futures) {
-                try {
-                    f.get();
-                } catch (java.util.concurrent.ExecutionException e) {
-                    if (failure == null) {
-                        failure = e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new java.io.InterruptedIOException("interrupted while reading");
-                }
-            }
+            failure = await(futures, failure);
             if (failure != null) {
                 throw failure;
             }

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every data file of a store, truncated or with one bit flipped, is caught: reading either returns exactly
- * the original bytes or fails with a message naming the damaged file, and a full verify names it.
+ * the original bytes or fails with a message naming the damaged file, and a full verify names it. Mapping
+ * a blob (restore) refuses any damage to a pack it uses, even in a pack's trailer.
  */
 class StoreDamageTest {
     @TempDir
@@ -117,6 +118,22 @@ class StoreDamageTest {
                     assertFalse(e.getMessage().contains("\n"), "one line");
                     readFailures.add(e.getMessage());
                 }
+            }
+            // the restore's path: mapped packs, every page checked before the map is handed out
+            List<String> mapFailures = new ArrayList<>();
+            for (var c : content.entrySet()) {
+                try (CheckpointReader r = store.open(c.getKey())) {
+                    for (var b : c.getValue().entrySet()) {
+                        assertArrayEquals(b.getValue(), StoreTestData.readMapped(r.blob(b.getKey())), what + " (mapped)");
+                    }
+                } catch (StoreException e) {
+                    assertTrue(e.getMessage().contains(fileName), what + ": mapped: message does not name the file: "
+                            + e.getMessage());
+                    mapFailures.add(e.getMessage());
+                }
+            }
+            if (victim.toString().contains("/packs/") && mapFailures.isEmpty()) {
+                fail(what + ": a damaged pack was mapped without error");
             }
         } catch (StoreException e) {
             // refusing to open the whole store is fine when it names the file

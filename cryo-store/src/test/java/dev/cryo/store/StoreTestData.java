@@ -50,4 +50,19 @@ final class StoreTestData {
         r.read(0, dst);
         return dst.array();
     }
+
+    /** The blob through {@link BlobReader#map}: every page copied from where the map says it lies. */
+    static byte[] readMapped(BlobReader r) throws java.io.IOException {
+        byte[] out = new byte[Math.toIntExact(r.size())];
+        try (PageMap m = r.map()) {
+            for (int p = 0; p < m.pages(); p++) {
+                int len = Math.min(PAGE, out.length - p * PAGE);
+                if (m.address(p) != 0) {
+                    java.lang.foreign.MemorySegment.copy(java.lang.foreign.MemorySegment.ofAddress(m.address(p))
+                            .reinterpret(len), java.lang.foreign.ValueLayout.JAVA_BYTE, 0, out, p * PAGE, len);
+                }
+            }
+        }
+        return out;
+    }
 }

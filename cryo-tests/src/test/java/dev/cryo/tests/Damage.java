@@ -34,6 +34,30 @@ final class Damage implements AutoCloseable {
         return d;
     }
 
+    /** Flips every bit of the byte at {@code at} (negative: counted from the end, -1 is the last byte). */
+    static Damage flipByteAt(Path file, long at) {
+        Damage d = new Damage(file, "one flipped byte at " + at + " in " + file);
+        long pos = at < 0 ? d.original.length + at : at;
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.seek(pos);
+            raf.write(d.original[(int) pos] ^ 0xFF);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        return d;
+    }
+
+    /** Cuts {@code bytes} off the end of the file. */
+    static Damage cut(Path file, int bytes) {
+        Damage d = new Damage(file, file + " cut by " + bytes + " bytes");
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.setLength(d.original.length - bytes);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        return d;
+    }
+
     /** Cuts the file to half its length. */
     static Damage truncate(Path file) {
         Damage d = new Damage(file, file + " truncated to half");

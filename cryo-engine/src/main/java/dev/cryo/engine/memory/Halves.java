@@ -39,19 +39,29 @@ final class Halves {
         if (mid == 0) offset += runs.lengths()[mid++];
         int split = mid;
         long splitOffset = offset;
+        both(() -> task.copy(0, split, 0), () -> task.copy(split, runs.count(), splitOffset));
+    }
+
+    @FunctionalInterface
+    interface Part {
+        void run() throws IOException;
+    }
+
+    /** Runs {@code first} on this thread and {@code second} on a new one; throws the second's failure, if any. */
+    static void both(Part first, Part second) throws IOException {
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread second = Thread.ofPlatform().name("cryo-copy").start(() -> {
+        Thread other = Thread.ofPlatform().name("cryo-copy").start(() -> {
             try {
-                task.copy(split, runs.count(), splitOffset);
+                second.run();
             } catch (Throwable t) {
                 failure.set(t);
             }
         });
         try {
-            task.copy(0, split, 0);
+            first.run();
         } finally {
             try {
-                second.join();
+                other.join();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted while copying memory", e);

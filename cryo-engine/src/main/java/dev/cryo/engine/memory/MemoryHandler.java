@@ -458,22 +458,13 @@ public final class MemoryHandler {
         }
     }
 
-    /** All dumped pages, in blob order, with process_vm_writev batches straight from the loaded buffer. */
+    /** All dumped pages, in blob order, straight from where the store verified them (see {@link PageWrites}). */
     private static void writePages(RestoreSession s, List<VmaEntry> vmas) throws IOException {
-        RunCollector runs = new RunCollector();
-        for (VmaEntry v : vmas) {
-            long[] r = v.pageRuns();
-            for (int i = 0; i < r.length; i += 2) runs.add(v.start() + r[i] * PAGE, r[i + 1] * PAGE);
-        }
-        Halves.run(runs, (from, to, offset) -> {
-            long want = 0;
-            for (int i = from; i < to; i++) want += runs.lengths()[i];
-            long done = s.memory().write(runs.addresses(), runs.lengths(), from, to, s.pages(), offset);
-            if (done != want) {
-                throw new IOException("process_vm_writev wrote " + done + " of " + want + " bytes of memory");
-            }
-        });
+        PageWrites.of(vmas, s.pages(), ZERO_PAGE_ADDRESS).writeTo(s.memory());
     }
+
+    /** A page of zeros to write from, for zero pages that fresh memory does not give (private file mappings). */
+    private static final long ZERO_PAGE_ADDRESS = NativeBuffer.allocate(PAGE).address();
 
     private static String describe(VmaEntry v) {
         return String.format("memory area %x-%x%s", v.start(), v.end(), v.path().isEmpty() ? "" : " " + v.path());

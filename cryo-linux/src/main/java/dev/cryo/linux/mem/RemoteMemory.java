@@ -43,6 +43,37 @@ public final class RemoteMemory {
         return transfer(SysNr.PROCESS_VM_WRITEV, "process_vm_writev", addrs, lens, from, to, buf, offset);
     }
 
+    /**
+     * Writes pieces {@code i} in {@code [from, to)}: {@code lens[i]} bytes from our address {@code locals[i]}
+     * to the remote address {@code remotes[i]}, up to {@link #MAX_IOV} pieces per process_vm_writev (the
+     * local side need not be one buffer: pages may come from mapped files and decode buffers). Returns the
+     * bytes written, short only if a remote range could not be written.
+     */
+    public long write(long[] remotes, long[] locals, long[] lens, int from, int to) throws ErrnoException {
+        MemorySegment s = Scratch.get();
+        long localIov = 0, remoteIov = 16L * MAX_IOV;
+        long done = 0;
+        for (int i = from; i < to; ) {
+            int n = Math.min(to - i, MAX_IOV);
+            long want = 0;
+            for (int k = 0; k < n; k++) {
+                s.set(ValueLayout.JAVA_LONG, localIov + 16L * k, locals[i + k]);
+                s.set(ValueLayout.JAVA_LONG, localIov + 16L * k + 8, lens[i + k]);
+                s.set(ValueLayout.JAVA_LONG, remoteIov + 16L * k, remotes[i + k]);
+                s.set(ValueLayout.JAVA_LONG, remoteIov + 16L * k + 8, lens[i + k]);
+                want += lens[i + k];
+            }
+            long r = Syscall.raw(SysNr.PROCESS_VM_WRITEV, pid, s.address() + localIov, n, s.address() + remoteIov, n, 0);
+            if (r == -Errno.EINTR.number()) continue;
+            if (r == -Errno.EFAULT.number()) return done;
+            if (r < 0) throw ErrnoException.of("process_vm_writev (pid " + pid + ")", (int) -r);
+            done += r;
+            if (r < want) return done;
+            i += n;
+        }
+        return done;
+    }
+
     private long transfer(int nr, String what, long[] addrs, long[] lens, int from, int to, NativeBuffer buf,
                           long offset) throws ErrnoException {
         MemorySegment s = Scratch.get();

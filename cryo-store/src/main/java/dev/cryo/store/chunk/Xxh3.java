@@ -104,6 +104,18 @@ public final class Xxh3 {
      * Hashes {@code len} bytes of a heap or native segment at {@code off} in place (pages are hashed where
      * the dump copied them, without another copy).
      */
+    /**
+     * The hash of {@code len} bytes of native memory at {@code address}, which must stay mapped and readable
+     * for the call (the restore hashes pages where they lie, in mapped packs).
+     */
+    public static void hash128(long address, int len, long[] out, int at) {
+        if (len > 240 && NATIVE) {
+            XxHash.hash128(address, len, out, at);
+        } else {
+            hash128(MemorySegment.ofAddress(address).reinterpret(len), 0, len, out, at);
+        }
+    }
+
     public static void hash128(MemorySegment b, long off, int len, long[] out, int at) {
         java.util.Objects.checkFromIndexSize(off, len, b.byteSize());
         if (len > 240 && NATIVE) {

@@ -114,6 +114,37 @@ public final class FrameCodec {
         }
     }
 
+    /**
+     * Decodes the frame {@code src} (all of it) into {@code dst} (exactly its size), both native or heap:
+     * the restore path decodes from mapped packs into native memory without a copy through the heap.
+     *
+     * @throws IllegalArgumentException when the frame is damaged
+     */
+    public static void decode(byte codec, MemorySegment src, MemorySegment dst) {
+        int srcLen = Math.toIntExact(src.byteSize());
+        int rawLen = Math.toIntExact(dst.byteSize());
+        if (codec == RAW) {
+            if (srcLen != rawLen) {
+                throw new IllegalArgumentException("raw frame of " + srcLen + " bytes, expected " + rawLen);
+            }
+            MemorySegment.copy(src, 0, dst, 0, rawLen);
+            return;
+        }
+        if (codec == LZ4 && NATIVE_LZ4 || codec == ZSTD && Zstd.available()) {
+            int n = codec == LZ4 ? Lz4.decompress(src, srcLen, dst, rawLen) : Zstd.decompress(src, srcLen, dst, rawLen);
+            if (n < 0) {
+                throw new IllegalArgumentException("frame does not decompress");
+            }
+            if (n != rawLen) {
+                throw new IllegalArgumentException("frame decompressed to " + n + " bytes, expected " + rawLen);
+            }
+            return;
+        }
+        byte[] raw = new byte[rawLen];
+        decode(codec, src.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE), srcLen, raw, rawLen);
+        MemorySegment.copy(MemorySegment.ofArray(raw), 0, dst, 0, rawLen);
+    }
+
     /** Same as {@link #decode}: kept for the import path, which names its input as untrusted. */
     public static void decodeUntrusted(byte codec, byte[] src, int srcLen, byte[] dst, int rawLen) {
         decode(codec, src, srcLen, dst, rawLen);

@@ -4,6 +4,8 @@ import dev.cryo.store.StoreException;
 import dev.cryo.store.StoreLayout;
 import dev.cryo.store.chunk.ChunkKey;
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -88,6 +90,30 @@ public final class PackFormat {
             }
         } catch (NoSuchFileException e) {
             throw new StoreException(what + ": missing pack");
+        }
+    }
+
+    /**
+     * Checks the footer and trailer of a pack mapped whole (restore): magic, trailer hash against the pack's
+     * name. With every used chunk hash-checked, a flipped byte anywhere in the pack, or a cut, is found.
+     */
+    public static void checkMapped(MemorySegment pack, String packId, String what) throws StoreException {
+        long size = pack.byteSize();
+        if (size < FOOTER) {
+            throw new StoreException(what + ": damaged pack (too short: " + size + " bytes)");
+        }
+        ValueLayout.OfLong longLe = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+        long foot = size - FOOTER;
+        int bodyLen = pack.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), foot);
+        long lo = pack.get(longLe, foot + 4), hi = pack.get(longLe, foot + 12);
+        byte[] end = pack.asSlice(foot + 20, 8).toArray(ValueLayout.JAVA_BYTE);
+        if (!java.util.Arrays.equals(end, END_MAGIC) || bodyLen < 28 || bodyLen > foot) {
+            throw new StoreException(what + ": damaged pack (bad footer; truncated?)");
+        }
+        long[] h = new long[2];
+        dev.cryo.store.chunk.Xxh3.hash128(pack, foot - bodyLen, bodyLen, h, 0);
+        if (h[0] != lo || h[1] != hi || !ChunkKey.hex(lo, hi).equals(packId)) {
+            throw new StoreException(what + ": damaged pack (trailer does not match its hash)");
         }
     }
 
