@@ -18,6 +18,7 @@ set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cryo=$repo/cryo
 "$cryo" --version >/dev/null
+export CRYO_NO_BUILD=1         # built now: no source scan by the launcher in the timings (~10 ms a command)
 base=$(mktemp -d /var/tmp/cryo-bench-incr.XXXXXX)
 export CRYO_STORE=$base/store
 cleanup() { # the workloads this script started, by PID (start runs in a subshell: they are listed in a file)
