@@ -11,6 +11,8 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 [[ $# -ge 1 ]] || { echo "usage: bench/daemon.sh SCRIPT [ARGS...]" >&2; exit 2; }
 dir=$(mktemp -d /var/tmp/cryo-bench-daemon.XXXXXX)   # mktemp -d makes it 0700, as the daemon wants
 export CRYO_DAEMON_SOCKET=$dir/daemon.sock CRYO_NO_DAEMON=0
+# read once per JVM: the daemon and the script must agree (a script that times phases: CRYO_TIMINGS=1 bench/daemon.sh ...)
+export CRYO_RUN_DIR=${CRYO_RUN_DIR:-$dir/run}
 "$repo/cryo" --version >/dev/null                    # builds if needed, so that the daemon is not stale
 export CRYO_NO_BUILD=1         # built now: no source scan by the launcher in the timings (~10 ms a command)
 "$repo/cryo" daemon start >/dev/null

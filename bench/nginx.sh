@@ -13,7 +13,7 @@ runs=${RUNS:-5}
 command -v nginx >/dev/null || { echo "nginx.sh: nginx is missing (apt-get install nginx)" >&2; exit 1; }
 base=$(mktemp -d /var/tmp/cryo-bench-nginx.XXXXXX)
 chmod 755 "$base" # nginx's workers run as its unprivileged user
-export CRYO_RUN_DIR=$base/run
+export CRYO_RUN_DIR=${CRYO_RUN_DIR:-$base/run}   # bench/daemon.sh gives its daemon one
 "$cryo" --version >/dev/null   # builds if needed, outside the timings
 export CRYO_NO_BUILD=1         # built now: no source scan by the launcher in the timings (~10 ms a command)
 . "$repo/bench/common.sh"
