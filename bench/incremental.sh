@@ -11,6 +11,8 @@
 #                                  pages/s; N=15 incrementals each, after the first (full) one; the first 5
 #                                  incrementals (JIT warm-up) not counted
 #   bench/incremental.sh every-overhead  memory-bound 1 GiB group: writes/s alone, with --every 10s, with --every 60s
+#   bench/incremental.sh redis-overhead  redis-server (100k keys) as a group under redis-benchmark: requests/s
+#                                  alone, with --every 10s, with --every 60s, alone again (SECS, SECS60)
 #
 # Stores under /var/tmp. Prints one line per checkpoint (freeze_ms, total_ms, wall ms, bytes stored, and the
 # engine's memory phase from CRYO_TIMINGS) and medians; paste them into bench/RESULTS.md with the commit.
@@ -145,5 +147,35 @@ every-overhead)
         rm -rf "$CRYO_STORE"
     done
     ;;
-*) echo "usage: bench/incremental.sh rate|sizes|hash|overhead|every|every-overhead" >&2; exit 2 ;;
+redis-overhead)
+    # redis-server with 100k keys as a group; redis-benchmark (SET and GET of random keys, pipelined) against it
+    # for SECS seconds, alone, with --every 10s, with --every 60s (SECS60), alone again: requests a second
+    export CRYO_RUN_DIR=$base/run
+    command -v redis-benchmark >/dev/null || { echo "needs redis-benchmark (Debian package redis-tools)" >&2; exit 1; }
+    for every in none 10s 60s none; do
+        name=bench-rovh-$every-$RANDOM
+        port=$((20000 + RANDOM % 20000))
+        secs=${SECS:-120}; [[ $every == 60s ]] && secs=${SECS60:-180}
+        args=(); [[ $every == none ]] || args=(--every "$every" --keep 2)
+        "$cryo" run --detach --name "$name" "${args[@]}" -- redis-server --port "$port" --save "" --appendonly no \
+            --bind 127.0.0.1 >/dev/null
+        for _ in $(seq 200); do redis-cli -p "$port" ping 2>/dev/null | grep -q PONG && break; sleep 0.05; done
+        for i in $(seq 1 100000); do echo "SET key:$i value:$i"; done | redis-cli -p "$port" --pipe >/dev/null
+        reqs=0; t0=$(ms)
+        while (( $(ms) - t0 < secs * 1000 )); do
+            redis-benchmark -p "$port" -t set,get -r 100000 -n 100000 -P 8 -q >/dev/null
+            reqs=$((reqs + 200000))
+        done
+        t1=$(ms)
+        slog=$CRYO_RUN_DIR/groups/$name/supervisor.log
+        n=$(grep -c "checkpoint of .*: [0-9a-f]\{32\}" "$slog" 2>/dev/null || true)
+        failed=$(grep -c "failed:" "$slog" 2>/dev/null || true)
+        "$cryo" kill "$name" >/dev/null
+        echo "redis every=$every for $(( (t1 - t0) / 1000 ))s: ${n:-0} checkpoints (${failed:-0} failed), requests/s=$(( reqs * 1000 / (t1 - t0) )) load=$(cut -d' ' -f1 /proc/loadavg)"
+        # redis-benchmark's connections are established TCP connections, which cryo refuses today: say why
+        [[ ${failed:-0} -gt 0 ]] && grep -m1 "failed:" "$slog" >&2
+        rm -rf "$CRYO_STORE"
+    done
+    ;;
+*) echo "usage: bench/incremental.sh rate|sizes|hash|overhead|every|every-overhead|redis-overhead" >&2; exit 2 ;;
 esac
