@@ -6,6 +6,7 @@
 #   bench/incremental.sh sizes     256 MiB, 1 GiB, 4 GiB at the same 2621 pages/s; 5 incrementals each
 #   bench/incremental.sh hash      the fallback without a tracker (full walk, store dedup) against a tracked one
 #   bench/incremental.sh overhead  memory-bound 1 GiB: writes/s alone, then with a checkpoint every 10 s and 60 s
+#                                  (PHASES="EVERY SECS,..." to alternate; through bench/daemon.sh for warm ones)
 #   bench/incremental.sh every     `cryo run --every 1s` (the supervisor's warm, in-process incrementals, which
 #                                  hold every process's tracker in its JVM) at 256 MiB, 1 GiB and 4 GiB, 2621
 #                                  pages/s; N=15 incrementals each, after the first (full) one; the first 5
@@ -94,7 +95,10 @@ overhead)
     rate() { # ticks from line $1 on -> mean writes per second
         tail -n +"$1" "$log" | grep -o 'writes=[0-9]* ns=[0-9]*' | awk -F'[= ]' '{w+=$2; n+=$4} END {printf "%.0f", w / (n / 1e9)}'
     }
-    for phase in "none 120" "10 120" "60 180" "none 120"; do
+    # PHASES: "EVERY SECS" pairs, comma-separated; alternating short phases on this one process cancel the
+    # machine's slow drift (e.g. PHASES="none 60,10 60,none 60,10 60,none 60,10 60,none 60")
+    IFS=, read -ra phases <<<"${PHASES:-none 120,10 120,60 180,none 120}"
+    for phase in "${phases[@]}"; do
         read -r every secs <<<"$phase"
         from=$(($(wc -l <"$log") + 1))
         end=$(( $(date +%s) + secs )); n=0
