@@ -19,6 +19,9 @@
  *       s) or setpgid(0, 0) (g), then creates its own children (entries naming it as PARENT) with
  *       their PIDs, parents before children, then stops itself as above. A zombie (z) exits at once
  *       with the waitpid STATUS (an exit code or a signal) and stays unreaped: no stub ever waits.
+ *       With --newns, entries whose PARENT is 1 are created by the namespace's init (orphans it had
+ *       adopted); a transient entry (x) exits once it has created its children, so that they are
+ *       adopted by init in a session or group whose leader has exited (the double fork of a daemon).
  *
  *   cryo-helper stub --newns --pid PID [--setsid] [--detach]
  *       The same in a new PID namespace, for when PID is taken in ours: the helper unshares a PID
@@ -151,20 +154,22 @@ static pid_t clone_with_pid(pid_t want) {
 }
 
 /* One process of a tree to build: its PID, its parent's PID (0 for the root), what it does first. */
-struct node { pid_t pid, parent; int setsid, pgrp_leader, zombie, status; };
+struct node { pid_t pid, parent; int setsid, pgrp_leader, zombie, transient, status; };
 static struct node *nodes;
 static int nnodes;
 
 /* Parses PID:PARENT:FLAGS[:STATUS] (FLAGS: any of s = setsid, g = own process group, z = zombie that
- * exits with the waitpid STATUS, or - for none). */
+ * exits with the waitpid STATUS, x = transient: exits once it has created its children, which the
+ * namespace's init then adopts, or - for none). */
 static int parse_node(const char *spec, struct node *n) {
     char flags[8] = "";
     memset(n, 0, sizeof *n);
-    int k = sscanf(spec, "%d:%d:%7[-sgz]:%d", &n->pid, &n->parent, flags, &n->status);
+    int k = sscanf(spec, "%d:%d:%7[-sgzx]:%d", &n->pid, &n->parent, flags, &n->status);
     if (k < 3 || n->pid <= 0) return -1;
     n->setsid = strchr(flags, 's') != NULL;
     n->pgrp_leader = strchr(flags, 'g') != NULL;
     n->zombie = strchr(flags, 'z') != NULL;
+    n->transient = strchr(flags, 'x') != NULL;
     return 0;
 }
 
@@ -196,6 +201,7 @@ __attribute__((noreturn)) static void become_stub(int i) {
         }
     }
     if (n->zombie) die_as(n->status);
+    if (n->transient) _exit(0); /* held a session or group id for its children: they are init's now */
     raise(SIGSTOP);
     execl("/proc/self/exe", "cryo-helper", "hold", (char *)NULL);
     _exit(126);
@@ -277,6 +283,14 @@ static int in_new_namespace(pid_t want, char **cmd, int detach, const char *pidf
         }
         pid_t child = cmd ? fork() : clone_with_pid(want);
         if (child == 0 && !cmd) become_stub(0);
+        /* a tree's orphans (and the transient stubs that give them a session or group whose leader had
+         * exited): init's own children, as they were (PARENT 1) */
+        for (int j = 1; !cmd && child > 0 && j < nnodes; j++) {
+            if (nodes[j].parent != 1) continue;
+            pid_t c = clone_with_pid(nodes[j].pid);
+            if (c == 0) become_stub(j);
+            if (c < 0) child = -1;
+        }
         if (child == 0) {
             close(ready[1]);
             close(go[1]);

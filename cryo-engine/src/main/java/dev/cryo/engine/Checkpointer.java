@@ -121,7 +121,11 @@ public final class Checkpointer {
         boolean committed = false;
         // dirty tracking follows every process of the tree, each with its own tracker (one forked since the
         // previous checkpoint is dumped whole and armed)
-        List<Integer> before = TreeFreezer.descendants(pid);
+        List<Integer> before = new ArrayList<>(TreeFreezer.descendants(pid));
+        if (group != null) {
+            // and the orphans init adopted, with theirs
+            for (int p : group.cgroup().pids()) if (p != group.initPid() && !before.contains(p)) before.add(p);
+        }
         TreeTracking tracking = TreeTracking.begin(before, options.tracking(), options.trackers(), store);
         // before the freeze: the copy buffers (and with them the first native calls, which cost most), for
         // every process of the tree as it is now; one forked since gets its buffer during the freeze. An
@@ -144,14 +148,14 @@ public final class Checkpointer {
             // the freeze is what the application feels: from the barrier (or the first seize) to the thaw
             long frozenAt = System.nanoTime();
             long frozenCpu = clock.threadCpu();
-            if (group != null) barrier(group, freezer);
-            TreeFreezer.FrozenTree tree = freezer.freeze();
+            List<Integer> orphans = group != null ? barrier(group, freezer) : List.of();
+            TreeFreezer.FrozenTree tree = freezer.freeze(orphans);
             for (FrozenProcess p : tree.processes()) dumping.add(new Dumping(p));
             clock.lap("freeze");
             Faults.point();
             List<Integer> pids = tree.processes().stream().map(FrozenProcess::pid).toList();
             for (int p : pids) UnsupportedState.refuse(p, reference);
-            TreeShape.check(pid, tree);
+            TreeShape.check(pid, group != null ? group.initPid() : 0, tree);
             if (group != null) refuseStrays(group, tree);
             TreeFiles files = TreeFiles.read(pids);
             GhostFiles ghosts = new GhostFiles(writer);
@@ -246,27 +250,40 @@ public final class Checkpointer {
     /**
      * The barrier: the cgroup freezer stops every task at once; each is seized and interrupted while
      * frozen (so it stops for us the moment it thaws, and any child it forks is ours too); then thawed.
+     * Returns the orphans init adopted (its children other than the root), tops of trees of their own.
      */
-    private static void barrier(RunningGroup group, TreeFreezer freezer) throws IOException, InterruptedException {
+    private static List<Integer> barrier(RunningGroup group, TreeFreezer freezer) throws IOException, InterruptedException {
         group.cgroup().freeze();
         try {
             List<Integer> members = new ArrayList<>(group.cgroup().pids());
             members.remove(Integer.valueOf(group.initPid()));
             freezer.attachFrozen(members);
+            List<Integer> orphans = new ArrayList<>();
+            for (int p : members) {
+                ProcStat st;
+                try {
+                    st = StatParser.read(p);
+                } catch (IOException gone) {
+                    continue; // a zombie reaped meanwhile
+                }
+                // a dead one is init's to reap, not part of the group any more
+                if (p != group.rootPid() && st.ppid() == group.initPid() && !st.isDead()) orphans.add(p);
+            }
+            return orphans;
         } finally {
             group.cgroup().thaw();
         }
     }
 
-    /** Refuses processes of the group outside the root's tree (orphans adopted by the group's init). */
+    /** Refuses processes of the group the freeze did not reach (none should be: a safety net). */
     private static void refuseStrays(RunningGroup group, TreeFreezer.FrozenTree tree) throws IOException {
         Set<Integer> inTree = new HashSet<>();
         tree.processes().forEach(p -> inTree.add(p.pid()));
         tree.zombies().forEach(z -> inTree.add(z.pid()));
         for (int p : group.cgroup().pids()) {
             if (p != group.initPid() && !inTree.contains(p)) {
-                throw new UnsupportedResourceException(p, "a process of the group outside its root's tree (an orphan"
-                        + " adopted by the group's init)", "orphaned processes in a group are not supported yet");
+                throw new UnsupportedResourceException(p, "a process of the group outside its trees",
+                        "it is neither under the root nor adopted by the group's init");
             }
         }
     }

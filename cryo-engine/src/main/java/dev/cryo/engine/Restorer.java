@@ -224,6 +224,14 @@ public final class Restorer {
         if (options.cgroupProcs() != null) {
             return Stub.launch(helper(), spec, options.detach(), true, options.cgroupProcs());
         }
+        if (TreeShape.hasOrphans(image.processes())) {
+            // processes adopted by the group's init come back as children of a new one
+            if (options.pidns() == RestoreOptions.PidNamespaceMode.HOST) {
+                throw new EngineException("restore: the checkpoint holds processes adopted by its group's init:"
+                        + " they can only come back in a PID namespace of their own (not with --pidns host)");
+            }
+            return Stub.launch(helper(), spec, options.detach(), true);
+        }
         if (options.pidns() == RestoreOptions.PidNamespaceMode.NEW) {
             return Stub.launch(helper(), spec, options.detach(), true);
         }

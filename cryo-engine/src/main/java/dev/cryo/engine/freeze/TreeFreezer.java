@@ -39,10 +39,19 @@ public final class TreeFreezer {
     public record FrozenTree(List<FrozenProcess> processes, List<ProcStat> zombies) {}
 
     public FrozenTree freeze() throws EngineException, IOException {
+        return freeze(List.of());
+    }
+
+    /**
+     * The same, with more trees: {@code orphans} are the tops of the trees a group's init adopted (already
+     * attached by {@link #attachFrozen}); they and their descendants follow the root's tree.
+     */
+    public FrozenTree freeze(List<Integer> orphans) throws EngineException, IOException {
         List<ProcStat> zombies = new ArrayList<>();
         Set<Integer> known = new HashSet<>();
         List<Integer> pending = new ArrayList<>(List.of(root));
         known.add(root);
+        for (int o : orphans) if (known.add(o)) pending.add(o);
         for (int round = 0; !pending.isEmpty(); round++) {
             if (round > 1000) throw new EngineException("checkpoint: pid " + root + ": processes keep appearing");
             int pid = pending.removeFirst();

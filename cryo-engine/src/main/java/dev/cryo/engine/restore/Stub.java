@@ -31,12 +31,15 @@ public final class Stub {
 
     private final Process helper;
     private final int pid;
+    /** Whether the tree has an init of its own (a new PID namespace), which may have orphans as children. */
+    private final boolean underInit;
     /** Every stub found so far: recorded PID -> PID in our namespace (see {@link #awaitTree}). */
     private final Map<Integer, Integer> outer = new LinkedHashMap<>();
 
-    private Stub(Process helper, int pid) {
+    private Stub(Process helper, int pid, boolean underInit) {
         this.helper = helper;
         this.pid = pid;
+        this.underInit = underInit;
     }
 
     public int pid() {
@@ -73,7 +76,7 @@ public final class Stub {
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             String line = out.readLine();
             if (line != null) {
-                return new Stub(p, Integer.parseInt(line.strip()));
+                return new Stub(p, Integer.parseInt(line.strip()), newNamespace);
             }
             int code = p.waitFor();
             String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).strip();
@@ -195,7 +198,7 @@ public final class Stub {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         for (;;) {
             outer.clear();
-            boolean ready = walk(pid, zombieByPid);
+            boolean ready = underInit ? walkInit(zombieByPid) : walk(pid, zombieByPid);
             if (ready && outer.size() == zombieByPid.size()) return Map.copyOf(outer);
             if (System.nanoTime() > deadline) {
                 throw new IOException("the restore stubs did not all stop within 5 s (found " + outer.keySet()
@@ -203,6 +206,43 @@ public final class Stub {
             }
             Thread.sleep(1);
         }
+    }
+
+    /**
+     * Walks every child of the namespace's init: the root and the orphans it adopts; false while a
+     * transient stub (not in the tree) has not exited and been reaped, its children not yet adopted.
+     */
+    private boolean walkInit(Map<Integer, Boolean> zombieByPid) throws IOException {
+        int init;
+        try {
+            init = StatParser.read(pid).ppid();
+        } catch (IOException gone) {
+            return false;
+        }
+        boolean ready = true;
+        for (int child : childrenOf(init)) {
+            int inner;
+            try {
+                inner = StatusParser.read(child).nsPid().getLast();
+            } catch (IOException gone) {
+                ready = false;
+                continue;
+            }
+            ready &= zombieByPid.containsKey(inner) && walk(child, zombieByPid);
+        }
+        return ready;
+    }
+
+    private static List<Integer> childrenOf(int pid) {
+        String children;
+        try {
+            children = Files.readString(Path.of("/proc/" + pid + "/task/" + pid + "/children")).strip();
+        } catch (IOException gone) {
+            return List.of();
+        }
+        List<Integer> out = new ArrayList<>();
+        if (!children.isEmpty()) for (String c : children.split("\\s+")) out.add(Integer.parseInt(c));
+        return out;
     }
 
     /** Records {@code at} and its descendants; false when one is not in its final state yet. */
@@ -221,16 +261,8 @@ public final class Stub {
         if (zombie) return st.state() == 'Z';
         if (st.isDead()) throw new IOException("the restore stub for pid " + inner + " died");
         if (st.state() != 'T') return false;
-        String children;
-        try {
-            children = Files.readString(Path.of("/proc/" + at + "/task/" + at + "/children")).strip();
-        } catch (IOException gone) {
-            return false;
-        }
         boolean ready = true;
-        if (!children.isEmpty()) {
-            for (String c : children.split("\\s+")) ready &= walk(Integer.parseInt(c), zombieByPid);
-        }
+        for (int child : childrenOf(at)) ready &= walk(child, zombieByPid);
         return ready;
     }
 }
