@@ -69,7 +69,7 @@ final class PidTranslation {
                 // the owner of signal-driven I/O (a thread, a process or a group's leader): one of the group's
                 case UnixSocketFd u when u.ownerId() != 0 -> new UnixSocketFd(u.fd(), u.fdFlags(), u.openFlags(), u.type(),
                         u.inode(), u.address(), u.peerInode(), u.mutual(), u.backlog(), u.queued(), u.shutdown(), u.options(),
-                        u.fileMode(), u.ownerType(), inner(u.ownerId()), u.ioSignal());
+                        u.fileMode(), u.ownerType(), inner(u.ownerId()), u.ioSignal(), u.queuedFrom());
                 default -> f;
             });
         }

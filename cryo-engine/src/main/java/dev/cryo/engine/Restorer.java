@@ -142,6 +142,7 @@ public final class Restorer {
         }
         for (RestoreSession s : sessions) shape(s);
         UnixSocketHandler.connectAcrossProcesses(sessions); // every process has bound its sockets by now
+        UnixSocketHandler.requeueFromSenders(sessions); // and connected them: datagrams from bound senders
         sessions.getFirst().pipes().release();
         ghosts.unlinkAll(); // every descriptor and mapping holds them now: deleted again, as they were
         new SysvIpcHandler().finish(sessions.getFirst().checkpoint().ipc(), sessions.getFirst().outerPid()); // likewise

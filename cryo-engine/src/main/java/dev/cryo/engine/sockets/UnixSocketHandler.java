@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,20 +37,20 @@ import java.util.Set;
  * datagram socket that sends to a bound socket of the process is connected to it again by address once
  * every socket is bound; one that sends to a socket bound in another process, once every process has its
  * sockets. Datagrams waiting on a bound socket that came from unbound senders are sent to it again from a
- * socket made for that (the receiver sees no sender name either way).
+ * socket made for that (the receiver sees no sender name either way); when some came from bound senders,
+ * all are sent again at the end, in order, each from its sender's name (see {@link #requeueFromSenders}).
  *
  * <p>Refused by name: a socket connected to one outside the tree (naming the peer and who holds it), a
  * listener with connections waiting to be accepted, descriptors or credentials in flight (SCM_RIGHTS),
- * messages waiting on a socket that is not one end of a pair, unless they are datagrams from unbound
- * senders waiting on a bound socket (bound senders cannot be told apart from the restored ones), and a
- * connection still being made. Signal-driven I/O (O_ASYNC, its owner and signal) is
+ * messages waiting on a socket that is not one end of a pair, unless they are datagrams waiting on a
+ * bound socket (whose senders are not still bound outside the tree), and a connection still being made. Signal-driven I/O (O_ASYNC, its owner and signal) is
  * kept.
  */
 public final class UnixSocketHandler {
     private static final int AF_UNIX = 1, SOCK_STREAM = 1, SOCK_DGRAM = 2, O_NONBLOCK = 04000, O_ASYNC = 020000,
             F_SETOWN_EX = 15, F_SETSIG = 10, SOCK_CLOEXEC = 02000000,
             SOCK_NONBLOCK = 04000, F_SETFL = 4, AT_FDCWD = -100, S_IFMT = 0170000, S_IFSOCK = 0140000, CHUNK = 32 * 1024,
-            RCV_SHUTDOWN = 1, SEND_SHUTDOWN = 2, SHUT_RD = 0, SHUT_WR = 1;
+            RCV_SHUTDOWN = 1, SEND_SHUTDOWN = 2, SHUT_RD = 0, SHUT_WR = 1, MSG_DONTWAIT = 0x40;
 
     private Map<Long, UnixSockets.Socket> diag;
 
@@ -82,20 +83,25 @@ public final class UnixSocketHandler {
                 throw new UnsupportedResourceException(pid, what, "its connection to socket:[" + d.peer() + "] is not complete");
             }
         }
-        List<byte[]> queued = List.of();
+        List<byte[]> queued = List.of(), queuedFrom = List.of();
         if (!d.listening()) {
             Sockets.Queued q = Sockets.peekQueue(local, d.type() != SOCK_STREAM);
             if (q.control()) {
                 throw new UnsupportedResourceException(pid, what, "descriptors or credentials are in flight on it"
                         + " (SCM_RIGHTS, SCM_CREDENTIALS): they cannot be saved yet");
             }
-            // datagrams from unbound senders look the same whoever sends them again: from a socket made for it
-            boolean resendable = d.type() == SOCK_DGRAM && address != null && !q.namedSenders();
+            // datagrams waiting on a bound socket are sent to it again by name: from a socket made for it when
+            // their sender was unbound (they look the same whoever sends them), else from their sender's name
+            boolean resendable = d.type() == SOCK_DGRAM && address != null;
             if (!q.messages().isEmpty() && !mutual && !resendable) {
                 throw new UnsupportedResourceException(pid, what, q.messages().size() + " message(s) wait on it from"
-                        + " other sockets" + (q.namedSenders() ? ", some bound" : "") + ": they cannot be sent again from their senders");
+                        + " other sockets: they cannot be sent again from their senders");
             }
             queued = q.messages();
+            if (!mutual && q.namedSenders()) {
+                for (byte[] sender : q.senders()) refuseSenderOutside(pid, what, sender, processSockets, tree);
+                queuedFrom = q.senders();
+            }
         }
         int fileMode = -1;
         if (address != null && address[2] != 0) {
@@ -107,7 +113,25 @@ public final class UnixSocketHandler {
         RemoteFds.Owner owner = RemoteFds.owner(local); // nginx's master is told by SIGIO when a worker writes
         return new UnixSocketFd(fd, fdFlags, openFlags, d.type(), inode, address, d.peer(), mutual, backlog, queued,
                 d.shutdown(), SocketOptions.changed(local, AF_UNIX, d.type(), 0), fileMode,
-                owner == null ? 0 : owner.type(), owner == null ? 0 : owner.id(), owner == null ? 0 : owner.signal());
+                owner == null ? 0 : owner.type(), owner == null ? 0 : owner.id(), owner == null ? 0 : owner.signal(),
+                queuedFrom);
+    }
+
+    /**
+     * A datagram's bound sender is sent from again at restore: from its socket if the tree holds it, else from
+     * a socket bound to its name for that moment. A sender still bound outside the tree keeps the name, so
+     * that it could not be sent from: refused.
+     */
+    private void refuseSenderOutside(int pid, String what, byte[] sender, Set<Long> processSockets, TreeFiles tree)
+            throws UnsupportedResourceException {
+        if (sender.length <= 2) return; // unbound
+        for (UnixSockets.Socket other : diag.values()) {
+            if (other.name() == null || !Arrays.equals(sockaddr(other.name()), sender)) continue;
+            if (processSockets.contains(other.inode()) || !tree.holders("socket:[" + other.inode() + "]").isEmpty()) return;
+            throw new UnsupportedResourceException(pid, what, "a datagram waits on it from "
+                    + SocketAddresses.format(sender) + ", bound outside the checkpoint (socket:[" + other.inode() + "]"
+                    + holders(other.inode(), pid) + "): it cannot be sent again from there");
+        }
     }
 
     /** sun_path bytes as sock_diag gives them, made a sockaddr_un (family first). */
@@ -194,7 +218,7 @@ public final class UnixSocketHandler {
         fd = inj.call("socket for " + what, SysNr.SOCKET, AF_UNIX, e.type() | SOCK_CLOEXEC | (e.openFlags() & O_NONBLOCK), 0);
         SocketOptions.restore(s, fd, e.options(), what);
         if (e.address() != null) bind(s, fd, e, what);
-        if (!e.queued().isEmpty()) requeue(s, e, what);
+        if (!e.queued().isEmpty() && !e.fromBoundSenders()) requeue(s, e, what);
         if (e.backlog() >= 0) inj.call("listen on " + what, SysNr.LISTEN, fd, e.backlog(), 0);
         shutdown(s, fd, e.shutdown());
         if ((e.openFlags() & O_ASYNC) != 0 || e.ownerId() != 0) setFlags(s, fd, e, what);
@@ -227,6 +251,74 @@ public final class UnixSocketHandler {
         } finally {
             inj.raw(SysNr.CLOSE, sender, 0, 0, 0, 0, 0);
         }
+    }
+
+    /**
+     * Once every process of the tree has its sockets (and they are connected): the datagrams that waited on a
+     * bound socket, some from bound senders, are sent to it again in their order, each from its sender's
+     * name: from the sender's own socket when the tree holds it (in whichever process), else from one bound
+     * to that name for the moment (and unbound again); those from unbound senders from an unbound socket.
+     */
+    public static void requeueFromSenders(List<RestoreSession> sessions) throws IOException {
+        for (RestoreSession s : sessions) {
+            for (FdEntry entry : s.image().fds()) {
+                if (entry instanceof UnixSocketFd e && e.fromBoundSenders()) requeueFromSenders(sessions, s, e);
+            }
+        }
+    }
+
+    private static void requeueFromSenders(List<RestoreSession> sessions, RestoreSession s, UnixSocketFd e)
+            throws IOException {
+        String what = "fd " + e.fd() + " (unix dgram " + SocketAddresses.format(e.address()) + ")";
+        Map<String, Long> temporary = new HashMap<>(); // sender name -> a socket of s bound to it for now
+        try {
+            for (int i = 0; i < e.queued().size(); i++) {
+                byte[] from = e.queuedFrom().get(i);
+                RestoreSession sender = s;
+                long fd = -1;
+                for (RestoreSession t : from.length > 2 ? sessions : List.<RestoreSession>of()) {
+                    for (FdEntry x : t.image().fds()) {
+                        if (x instanceof UnixSocketFd u && u.type() == SOCK_DGRAM && Arrays.equals(u.address(), from)) {
+                            sender = t;
+                            fd = u.fd();
+                        }
+                    }
+                }
+                if (fd < 0) fd = temporarySender(s, from, temporary, what);
+                sendTo(sender, fd, e.queued().get(i), e.address(), what + ", from " + SocketAddresses.format(from));
+            }
+        } finally {
+            for (var t : temporary.entrySet()) {
+                s.main().raw(SysNr.CLOSE, t.getValue(), 0, 0, 0, 0, 0);
+                byte[] name = HexFormat.of().parseHex(t.getKey());
+                if (name.length > 2 && name[2] != 0) { // a path: its socket file was ours
+                    s.resetArgs();
+                    s.main().raw(SysNr.UNLINKAT, AT_FDCWD, s.putString(SocketAddresses.format(name)), 0, 0, 0, 0);
+                }
+            }
+        }
+    }
+
+    /** A datagram socket of {@code s} with sender name {@code from} (unbound for the family alone), made once. */
+    private static long temporarySender(RestoreSession s, byte[] from, Map<String, Long> made, String what)
+            throws IOException {
+        String key = HexFormat.of().formatHex(from);
+        Long fd = made.get(key);
+        if (fd != null) return fd;
+        var inj = s.main();
+        long sock = inj.call("socket to requeue on " + what, SysNr.SOCKET, AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+        made.put(key, sock);
+        if (from.length > 2) {
+            s.resetArgs();
+            long r = inj.raw(SysNr.BIND, sock, s.put(from), from.length, 0, 0, 0);
+            if (r < 0) {
+                made.remove(key);
+                inj.raw(SysNr.CLOSE, sock, 0, 0, 0, 0, 0);
+                throw new IOException(what + ": cannot send its waiting datagrams again from "
+                        + SocketAddresses.format(from) + " (their sender, gone): " + Errno.describe((int) -r));
+            }
+        }
+        return sock;
     }
 
     /**
@@ -294,8 +386,14 @@ public final class UnixSocketHandler {
     }
 
     private static void send(RestoreSession s, long fd, byte[] data, String what) throws IOException {
+        sendTo(s, fd, data, null, what);
+    }
+
+    /** Sends {@code data} from {@code fd} of {@code s}, to {@code to} (a raw sockaddr) when not null, without waiting. */
+    private static void sendTo(RestoreSession s, long fd, byte[] data, byte[] to, String what) throws IOException {
         var inj = s.main();
         s.resetArgs();
+        long toAt = to == null ? 0 : s.put(to);
         long at;
         long mapped = 0;
         if (data.length <= CHUNK) {
@@ -305,7 +403,7 @@ public final class UnixSocketHandler {
             s.memory().write(mapped, data);
             at = mapped;
         }
-        long n = inj.raw(SysNr.SENDTO, fd, at, data.length, 0, 0, 0);
+        long n = inj.raw(SysNr.SENDTO, fd, at, data.length, to == null ? 0 : MSG_DONTWAIT, toAt, to == null ? 0 : to.length);
         if (mapped != 0) inj.raw(SysNr.MUNMAP, mapped, data.length, 0, 0, 0, 0);
         if (n != data.length) {
             throw new IOException(what + ": cannot queue its " + data.length + " waiting bytes again: "

@@ -20,8 +20,23 @@ import java.util.List;
  * @param ownerType with O_ASYNC (signal-driven I/O): who gets the signal, F_OWNER_TID 0, _PID 1, _PGRP 2
  * @param ownerId   that thread, process or group (a recorded id); 0 when the description has no owner
  * @param ioSignal  the signal sent (F_SETSIG), 0 for SIGIO
+ * @param queuedFrom for a datagram socket whose queue holds messages from bound senders: each queued
+ *                  message's sender (a raw sockaddr_un, the family alone for an unbound one); else empty
  */
 public record UnixSocketFd(int fd, int fdFlags, int openFlags, int type, long inode, byte[] address, long peerInode,
                            boolean mutual, int backlog, List<byte[]> queued, int shutdown, List<SocketOption> options,
-                           int fileMode, int ownerType, int ownerId, int ioSignal) implements FdEntry {
+                           int fileMode, int ownerType, int ownerId, int ioSignal, List<byte[]> queuedFrom)
+        implements FdEntry {
+    /** A socket whose queued messages need no sender (a pair's, a stream's, or from unbound senders). */
+    public UnixSocketFd(int fd, int fdFlags, int openFlags, int type, long inode, byte[] address, long peerInode,
+                        boolean mutual, int backlog, List<byte[]> queued, int shutdown, List<SocketOption> options,
+                        int fileMode, int ownerType, int ownerId, int ioSignal) {
+        this(fd, fdFlags, openFlags, type, inode, address, peerInode, mutual, backlog, queued, shutdown, options,
+                fileMode, ownerType, ownerId, ioSignal, List.of());
+    }
+
+    /** Whether its queued messages are sent again from their senders' names, once every socket exists. */
+    public boolean fromBoundSenders() {
+        return queuedFrom != null && !queuedFrom.isEmpty();
+    }
 }

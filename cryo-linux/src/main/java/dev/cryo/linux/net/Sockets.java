@@ -74,8 +74,10 @@ public final class Sockets {
      * @param messages the bytes: one element for a stream socket, one per message otherwise
      * @param control  some message carried control data (descriptors, credentials), which is not kept
      * @param namedSenders some message came from a bound socket (a datagram's sender has a name)
+     * @param senders  for messages (not a stream): each one's sender, a raw sockaddr (the family alone, 2
+     *                 bytes, for an unbound unix sender); empty for a stream
      */
-    public record Queued(List<byte[]> messages, boolean control, boolean namedSenders) {
+    public record Queued(List<byte[]> messages, boolean control, boolean namedSenders, List<byte[]> senders) {
     }
 
     private static final int PEEK_BUFFER = 1 << 20, CONTROL = 512, NAME = 128, MSG_TRUNC = 0x20, EAGAIN = 11, SCM_RIGHTS = 1;
@@ -88,7 +90,7 @@ public final class Sockets {
     public static Queued peekQueue(int fd, boolean records) throws ErrnoException {
         int before = intOption(fd, SOL_SOCKET, SO_PEEK_OFF);
         setInt(fd, SOL_SOCKET, SO_PEEK_OFF, 0);
-        List<byte[]> out = new ArrayList<>();
+        List<byte[]> out = new ArrayList<>(), senders = new ArrayList<>();
         boolean control = false, named = false;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocate(PEEK_BUFFER);
@@ -119,16 +121,20 @@ public final class Sockets {
                     closePassedFds(msg.asSlice(72, Math.min(controlLength, CONTROL)));
                 }
                 // a unix sender that is not bound shows a name of the family alone (2 bytes)
-                if (records && msg.get(ValueLayout.JAVA_INT, 8) > 2) named = true;
+                int nameLength = Math.min(msg.get(ValueLayout.JAVA_INT, 8), NAME);
+                if (records && nameLength > 2) named = true;
                 byte[] data = buf.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
-                if (records) out.add(data);
+                if (records) {
+                    out.add(data);
+                    senders.add(msg.asSlice(72 + CONTROL, Math.max(nameLength, 0)).toArray(ValueLayout.JAVA_BYTE));
+                }
                 else stream.writeBytes(data);
             }
             if (!records && stream.size() > 0) out.add(stream.toByteArray());
         } finally {
             setInt(fd, SOL_SOCKET, SO_PEEK_OFF, before);
         }
-        return new Queued(List.copyOf(out), control, named);
+        return new Queued(List.copyOf(out), control, named, List.copyOf(senders));
     }
 
     /** cmsghdr { size_t len; int level; int type; data } records; SCM_RIGHTS data is an array of fds. */
