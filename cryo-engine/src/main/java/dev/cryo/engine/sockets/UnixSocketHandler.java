@@ -99,7 +99,16 @@ public final class UnixSocketHandler {
             }
             queued = q.messages();
             if (!mutual && q.namedSenders()) {
-                for (byte[] sender : q.senders()) refuseSenderOutside(pid, what, sender, processSockets, tree);
+                byte[] peerName = d.peer() == 0 ? null : sockaddr(diag.get(d.peer()).name());
+                for (byte[] sender : q.senders()) {
+                    refuseSenderOutside(pid, what, sender, processSockets, tree);
+                    // sent again once it is connected, when only its peer may send to it
+                    if (peerName != null && !Arrays.equals(sender, peerName)) {
+                        throw new UnsupportedResourceException(pid, what, "a datagram waits on it from "
+                                + SocketAddresses.format(sender) + ", sent before it was connected to "
+                                + SocketAddresses.format(peerName) + ": it cannot be sent again");
+                    }
+                }
                 queuedFrom = q.senders();
             }
         }
