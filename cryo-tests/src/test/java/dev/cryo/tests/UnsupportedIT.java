@@ -105,6 +105,29 @@ class UnsupportedIT {
         refusedState(start("unsupported_state01", "seccomp"), "seccomp");
     }
 
+    /**
+     * A process waiting in vfork for a child that neither execs nor exits never reaches a ptrace stop: the
+     * freeze gives up after a bound, names it and its child, and leaves the whole tree as it was.
+     */
+    @Test
+    void aProcessStoppedInVforkIsRefusedAndTheTreeRunsOn() {
+        Workload w = start("unsupported_vfork01");
+        Workload.await(() -> Proc.writingTo(w.log()).size() == 3, TICKS, "P and its vfork child");
+        List<Long> tree = Proc.writingTo(w.log());
+        long p = tree.stream().filter(t -> Proc.state(t).orElse("").startsWith("D")).findFirst()
+                .orElseThrow(() -> new AssertionError("no process waits in vfork: " + tree));
+        String line = assertOperationalError(cli.run("checkpoint", Long.toString(w.pid())), "vfork");
+        assertTrue(mentionsNumber(line, p), "the error names the process in vfork " + p + ": " + line);
+        w.assertRunningUntraced();
+        for (long t : tree) {
+            assertTrue(Proc.tasks(t).stream().allMatch(task -> task.tracerPid() == 0 && !task.state().startsWith("t")),
+                    () -> "pid " + t + " is left untraced and not stopped: " + Proc.tasks(t));
+        }
+        assertTrue(Proc.state(p).orElse("").startsWith("D"), "it still waits for its child");
+        w.waitForTick(w.lastTick() + 3, TICKS);
+        w.assertNoFail();
+    }
+
     /** State that is not one descriptor: the error names the pid and the kind; the process goes on. */
     private void refusedState(Workload w, String kind) {
         String line = assertOperationalError(cli.run("checkpoint", Long.toString(w.pid())), kind);

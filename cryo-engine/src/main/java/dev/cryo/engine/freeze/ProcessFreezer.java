@@ -4,6 +4,8 @@ import dev.cryo.engine.EngineException;
 import dev.cryo.engine.Faults;
 import dev.cryo.linux.errno.ErrnoException;
 import dev.cryo.linux.errno.NoSuchProcessException;
+import dev.cryo.linux.proc.StatParser;
+import dev.cryo.linux.process.TaskAttributes;
 import dev.cryo.linux.ptrace.Ptrace;
 import dev.cryo.linux.ptrace.UserRegs;
 import dev.cryo.linux.ptrace.Wait;
@@ -20,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Stops every thread of a process in a ptrace stop (PTRACE_SEIZE + PTRACE_INTERRUPT), and lets them go
@@ -93,9 +96,16 @@ public final class ProcessFreezer {
         return new FrozenProcess(pid, List.copyOf(seized), regs);
     }
 
-    private void awaitInterruptStop(int tid) throws IOException {
-        for (;;) {
-            WaitStatus st = Wait.waitpid(tid, Wait.WALL);
+    private void awaitInterruptStop(int tid) throws IOException, EngineException {
+        for (boolean looked = false; ; ) {
+            WaitStatus st = Wait.waitpid(tid, Wait.WALL | (looked ? 0 : Wait.WNOHANG));
+            if (st.pid() == 0) {
+                // not stopped yet: a thread in an uninterruptible sleep may never stop (a vfork parent waits
+                // for its child to exec or exit, and that child may be frozen too): wait for it, bounded
+                looked = true;
+                if (StatParser.read(tid).state() == 'D') st = awaitUninterruptible(tid);
+                else continue;
+            }
             if (st.gone()) throw new NoSuchProcessException("thread " + tid + " exited while freezing");
             if (st.event() == Ptrace.EVENT_STOP) return;
             if (st.event() == Ptrace.EVENT_CLONE) {
@@ -116,6 +126,44 @@ public final class ProcessFreezer {
                 Ptrace.cont(tid, st.stopSignal() == (dev.cryo.linux.process.Signals.SIGTRAP | 0x80) ? 0 : st.stopSignal());
             }
         }
+    }
+
+    /**
+     * Polls for the stop of a thread in an uninterruptible sleep (an I/O ends soon; an interrupt is reported
+     * when it does); after {@link #UNINTERRUPTIBLE_TIMEOUT_NANOS} the checkpoint is refused, naming the
+     * vfork child it waits for if that is why. The thread is left as it was: it stops for us only if
+     * it wakes before we let it go, and the kernel detaches it when our tracer thread ends.
+     */
+    private WaitStatus awaitUninterruptible(int tid) throws IOException, EngineException {
+        long deadline = System.nanoTime() + UNINTERRUPTIBLE_TIMEOUT_NANOS;
+        for (;;) {
+            WaitStatus st = Wait.waitpid(tid, Wait.WALL | Wait.WNOHANG);
+            if (st.pid() != 0) return st;
+            if (System.nanoTime() > deadline) {
+                for (int child : childrenOf(tid)) {
+                    if (TaskAttributes.sameVm(tid, child)) {
+                        throw new EngineException("checkpoint: pid " + pid + ": it waits in vfork for its child " + child
+                                + " to exec or exit; a process in vfork cannot be checkpointed (try again once it has)");
+                    }
+                }
+                throw new EngineException("checkpoint: pid " + pid + ": thread " + tid + " stayed in an uninterruptible"
+                        + " sleep (state D) for " + UNINTERRUPTIBLE_TIMEOUT_NANOS / 1_000_000_000 + " s");
+            }
+            LockSupport.parkNanos(1_000_000);
+        }
+    }
+
+    private static final long UNINTERRUPTIBLE_TIMEOUT_NANOS = 2_000_000_000L;
+
+    private static List<Integer> childrenOf(int tid) throws IOException {
+        List<Integer> out = new ArrayList<>();
+        try {
+            String s = Files.readString(Path.of("/proc/" + tid + "/task/" + tid + "/children")).strip();
+            if (!s.isEmpty()) for (String c : s.split("\\s+")) out.add(Integer.parseInt(c));
+        } catch (NoSuchFileException gone) {
+            // exited meanwhile
+        }
+        return out;
     }
 
     /** Lets every seized thread go, with the registers it had when it was stopped. */

@@ -15,6 +15,13 @@ import java.lang.foreign.ValueLayout;
 public final class TaskAttributes {
     private TaskAttributes() {}
 
+    private static final int KCMP_VM = 1;
+
+    /** Whether two processes share one address space (a vfork child and its parent, or CLONE_VM). */
+    public static boolean sameVm(int pid1, int pid2) throws ErrnoException {
+        return Syscall.call("kcmp KCMP_VM (pids " + pid1 + ", " + pid2 + ")", SysNr.KCMP, pid1, pid2, KCMP_VM, 0, 0, 0) == 0;
+    }
+
     /** The robust futex list of a thread: {head, length}. */
     public static long[] robustList(int tid) throws ErrnoException {
         MemorySegment s = Scratch.get();
