@@ -199,6 +199,7 @@ __attribute__((noreturn)) static void become_stub(int i) {
             fprintf(stderr, "cryo-helper: stub: pid %d: %s\n", nodes[j].pid, strerror(errno));
             _exit(126);
         }
+        if (nodes[j].transient) waitpid(c, NULL, 0); /* it exits at once: no child of ours is left over */
     }
     if (n->zombie) die_as(n->status);
     if (n->transient) _exit(0); /* held a session or group id for its children: they are init's now */

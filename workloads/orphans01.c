@@ -7,7 +7,9 @@
  *   - E, a background job of a shell: R forks B, B forks E, B exits. E stays in R's session and group;
  *   - F, `setsid -f`: R forks C, C forks F, F calls setsid, C exits. F leads its own session;
  *   - P, in a process group of its own whose leader has exited: R forks H, H calls setpgid(0, 0) and
- *     forks P, H exits. P is in group H of R's session.
+ *     forks P, H exits. P is in group H of R's session;
+ *   - Q, in a session whose leader is a zombie: R forks L, L calls setsid and forks Q, L exits and R
+ *     never reaps it.
  *   R reaps A, B, C and H, as a daemonizing parent does. Every 50 ms R asks each of D, E, F and P through
  *   a socketpair for its counter and ids: each answers with its counter (which must have grown by one)
  *   and its PID, parent (1: init), group and session, which must be what they were at the start and
@@ -17,8 +19,8 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 
-enum { D, E, F, P, ORPHANS };
-static const char *names[ORPHANS] = {"D", "E", "F", "P"};
+enum { D, E, F, P, Q, ORPHANS };
+static const char *names[ORPHANS] = {"D", "E", "F", "P", "Q"};
 
 struct ids { int32_t pid, ppid, pgid, sid; };
 struct answer { uint64_t count; struct ids ids; };
@@ -88,7 +90,7 @@ __attribute__((noreturn)) static void orphan(int who, int sock) {
 }
 
 /* Forks a middle process that sets itself up (setsid / setpgid) and forks orphan `who`, then exits. */
-static pid_t make(int who, int socks[2], int middle_setsid, int middle_setpgid, int orphan_setsid) {
+static pid_t make(int who, int socks[2], int middle_setsid, int middle_setpgid, int orphan_setsid, int reap) {
     pid_t mid = fork();
     if (mid < 0) wl_fail("fork: %s", strerror(errno));
     if (mid == 0) {
@@ -104,6 +106,11 @@ static pid_t make(int who, int socks[2], int middle_setsid, int middle_setpgid, 
     }
     close(socks[1]);
     int st;
+    if (!reap) {
+        siginfo_t si;
+        if (waitid(P_PID, mid, &si, WEXITED | WNOWAIT)) wl_fail("waitid %s's middle: %s", names[who], strerror(errno));
+        return mid;
+    }
     if (waitpid(mid, &st, 0) != mid || !WIFEXITED(st) || WEXITSTATUS(st)) wl_fail("middle process of %s failed", names[who]);
     return mid;
 }
@@ -116,10 +123,11 @@ int main(void) {
     }
     pid_t middle[ORPHANS];
     struct ids me = own_ids();
-    middle[D] = make(D, socks[D], 1, 0, 0);
-    middle[E] = make(E, socks[E], 0, 0, 0);
-    middle[F] = make(F, socks[F], 0, 0, 1);
-    middle[P] = make(P, socks[P], 0, 1, 0);
+    middle[D] = make(D, socks[D], 1, 0, 0, 1);
+    middle[E] = make(E, socks[E], 0, 0, 0, 1);
+    middle[F] = make(F, socks[F], 0, 0, 1, 1);
+    middle[P] = make(P, socks[P], 0, 1, 0, 1);
+    middle[Q] = make(Q, socks[Q], 1, 0, 0, 0);
     struct ids seen[ORPHANS] = {0};
     uint64_t count[ORPHANS] = {0};
     for (;;) {
@@ -134,7 +142,11 @@ int main(void) {
             expect_same(names[i], seen[i], a.ids);
             if (a.ids.ppid != 1) wl_fail("%s: parent %d, not init", names[i], a.ids.ppid);
         }
-        struct ids d = seen[D], e = seen[E], f = seen[F], p = seen[P];
+        struct ids d = seen[D], e = seen[E], f = seen[F], p = seen[P], q = seen[Q];
+        if (q.sid != middle[Q] || q.pgid != middle[Q]) wl_fail("Q: session %d group %d, not L %d", q.sid, q.pgid, middle[Q]);
+        siginfo_t si = {0};
+        if (waitid(P_PID, middle[Q], &si, WEXITED | WNOHANG | WNOWAIT) || si.si_pid != middle[Q])
+            wl_fail("L (%d) is no zombie of R any more", middle[Q]);
         if (d.sid != middle[D] || d.pgid != middle[D]) wl_fail("D: session %d group %d, not A %d", d.sid, d.pgid, middle[D]);
         if (e.sid != me.sid || e.pgid != me.pgid) wl_fail("E: session %d group %d, not R's %d %d", e.sid, e.pgid, me.sid, me.pgid);
         if (f.sid != f.pid || f.pgid != f.pid) wl_fail("F: session %d group %d, not its own", f.sid, f.pgid);

@@ -155,7 +155,7 @@ public final class Checkpointer {
             Faults.point();
             List<Integer> pids = tree.processes().stream().map(FrozenProcess::pid).toList();
             for (int p : pids) UnsupportedState.refuse(p, reference);
-            TreeShape.check(pid, group != null ? group.initPid() : 0, tree);
+            TreeShape.check(pid, tree);
             if (group != null) refuseStrays(group, tree);
             TreeFiles files = TreeFiles.read(pids);
             GhostFiles ghosts = new GhostFiles(writer);

@@ -28,27 +28,17 @@ final class TreeShape {
      * Refuses sessions and groups a restore could not rebuild: a process (not the root) in another session
      * than its parent's without leading it, or in a group whose leader is outside the tree and that is
      * not its parent's group. The root's session and group, when led from outside the tree, become the
-     * restorer's (as for a single process). In a group ({@code init} > 0), an orphan adopted by init may be
-     * in init's session, lead its own, or be in one whose leader has exited (a daemon's double fork: a
-     * transient stub re-creates that session), but not in one led by another process of the tree.
+     * restorer's (as for a single process). In a group, an orphan adopted by init (its parent is outside
+     * the frozen trees) can always be made again: see {@link #stubSpec}.
      */
-    static void check(int root, int init, TreeFreezer.FrozenTree tree) throws IOException {
+    static void check(int root, TreeFreezer.FrozenTree tree) throws IOException {
         Map<Integer, ProcStat> stats = new HashMap<>();
         for (FrozenProcess p : tree.processes()) stats.put(p.pid(), StatParser.read(p.pid()));
         for (ProcStat z : tree.zombies()) stats.put(z.pid(), z);
         for (ProcStat p : stats.values()) {
             if (p.pid() == root) continue;
             ProcStat parent = stats.get(p.ppid());
-            if (parent == null) {
-                // only an orphan adopted by the group's init has its parent outside a frozen tree
-                if (init <= 0 || p.ppid() != init) continue;
-                if (p.session() != p.pid() && stats.containsKey(p.session())) {
-                    throw new UnsupportedResourceException(p.pid(), "session " + p.session() + " (an orphan adopted by"
-                            + " the group's init)", "an orphan in a session led by another process of the group is not"
-                            + " supported yet");
-                }
-                continue;
-            }
+            if (parent == null) continue; // an orphan adopted by the group's init (else children are found through parents)
             if (p.session() != parent.session() && p.session() != p.pid()) {
                 throw new UnsupportedResourceException(p.pid(), "session " + p.session()
                         + " (its parent " + parent.pid() + " is in session " + parent.session() + ")",
@@ -79,22 +69,24 @@ final class TreeShape {
     /**
      * cryo-helper's tree spec, one {@code PID:PARENT:FLAGS[:STATUS]} per process in the image's order
      * (parents first): s = setsid, g = setpgid(0, 0), z = a zombie exiting with STATUS. Orphans (a group's
-     * processes whose parent is its init, PID 1, other than the root) are created by init; one in a
-     * session or group whose leader has exited is created by a transient stub (x) with the leader's PID,
-     * which calls setsid or setpgid and exits, leaving it to init, as the double fork of a daemon did.
+     * processes whose parent is its init, PID 1, other than the root) are created by init, or by a transient
+     * stub (x) that exits once it has created them, leaving them to init, as a daemon's double fork did:
+     * one with the PID of their session's or group's leader when that has exited (it calls setsid or
+     * setpgid first), or one with a PID no id of the tree uses, created by their session's leader when
+     * that is a process of the tree (which reaps it).
      */
     static List<String> stubSpec(List<ProcessEntry> processes) {
         Set<Integer> pids = processes.stream().map(ProcessEntry::pid).collect(Collectors.toSet());
         int root = processes.getFirst().pid();
         List<String> spec = new ArrayList<>();
-        Map<Integer, String> transients = new LinkedHashMap<>();
+        Transients transients = new Transients(processes);
         for (ProcessEntry p : processes) {
             String flags = p.sid() == p.pid() ? "s" : p.pgid() == p.pid() ? "g" : "";
             if (p.zombie()) flags += "z";
             int parent = p.pid() == root ? 0 : pids.contains(p.ppid()) ? p.ppid() : orphanCreator(p, pids, transients);
             spec.add(p.pid() + ":" + parent + ":" + (flags.isEmpty() ? "-" : flags) + (p.zombie() ? ":" + p.exitStatus() : ""));
         }
-        spec.addAll(transients.values());
+        spec.addAll(transients.entries.values());
         return spec;
     }
 
@@ -106,23 +98,47 @@ final class TreeShape {
 
     /**
      * Who creates orphan {@code p} (ids inside the group's namespace): init (1) when it leads its session or
-     * is in init's (0: led from outside); else a transient stub with the exited session leader's PID, and
-     * under that (or init) another for an exited group leader. A group led by a process of the tree is
-     * joined later ({@link #joinsGroup}).
+     * is in init's (0: led from outside); a transient stub with the exited session leader's PID; or one
+     * created by the session's leader when that is in the tree. Under that (or init) another for an
+     * exited group leader. A group led by a process of the tree is joined later ({@link #joinsGroup}).
      */
-    private static int orphanCreator(ProcessEntry p, Set<Integer> pids, Map<Integer, String> transients) {
+    private static int orphanCreator(ProcessEntry p, Set<Integer> pids, Transients transients) {
         if (p.sid() == p.pid()) return INIT;
         int creator = INIT;
-        if (p.sid() != 0) {
+        if (pids.contains(p.sid())) {
+            creator = transients.under(p.sid());
+        } else if (p.sid() != 0) {
             creator = p.sid();
-            transients.putIfAbsent(creator, creator + ":" + INIT + ":sx");
+            transients.entries.putIfAbsent(creator, creator + ":" + INIT + ":sx");
         }
+        // the creator's group: its session's (a session leader's group is its session), or init's
         if (p.pgid() != p.pid() && p.pgid() != p.sid() && p.pgid() != 0 && !pids.contains(p.pgid())) {
             int leader = p.pgid();
-            transients.putIfAbsent(leader, leader + ":" + creator + ":gx");
+            transients.entries.putIfAbsent(leader, leader + ":" + creator + ":gx");
             creator = leader;
         }
         return creator;
+    }
+
+    /** The transient stubs of a tree spec, by PID, and the PIDs they get when no leader's PID is theirs. */
+    private static final class Transients {
+        final Map<Integer, String> entries = new LinkedHashMap<>();
+        private final Map<Integer, Integer> underLeader = new HashMap<>();
+        private int next;
+
+        Transients(List<ProcessEntry> processes) {
+            for (ProcessEntry p : processes) next = Math.max(next, Math.max(p.pid(), Math.max(p.pgid(), p.sid())));
+        }
+
+        /** One transient stub created by (and in the session of) {@code leader}, with a PID of its own. */
+        int under(int leader) {
+            return underLeader.computeIfAbsent(leader, l -> {
+                int pid = ++next; // above every id of the tree and every leader's PID taken by a transient
+                while (entries.containsKey(pid)) pid = ++next;
+                entries.put(pid, pid + ":" + l + ":x");
+                return pid;
+            });
+        }
     }
 
     /** PID 1 of a group's namespace: its init, cryo-helper, not part of the checkpoint. */
