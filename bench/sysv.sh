@@ -6,12 +6,14 @@
 # Median of RUNS runs, each with a fresh store under /var/tmp.
 #
 #   bench/sysv.sh            RUNS=5
+#   WORKLOAD=orphans01 bench/sysv.sh   the same for another group workload (orphans01: 7 processes, 5 of
+#                                      them adopted by init, in sessions and groups whose leaders exited)
 # Needs the workloads built (make -C workloads). Prints one line per run and a median line.
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cryo=$repo/cryo
 runs=${RUNS:-5}
-workload=$repo/workloads/target/sysv01
+workload=$repo/workloads/target/${WORKLOAD:-sysv01}
 [ -x "$workload" ] || make -s -C "$repo/workloads" >/dev/null
 base=$(mktemp -d /var/tmp/cryo-bench-sysv.XXXXXX)
 export CRYO_RUN_DIR=$base/run
@@ -24,7 +26,7 @@ failed() { grep -q FAIL "$CRYO_RUN_DIR/groups/$1/log" 2>/dev/null; }
 ck=(); rs=(); fz=()
 for run in $(seq "$runs"); do
     export CRYO_STORE=$base/store-$run
-    name=bench-sysv-$run
+    name=bench-${WORKLOAD:-sysv01}-$run
     "$cryo" run --detach --name "$name" -- "$workload" >/dev/null
     await "[ \$(ticks $name) -ge 5 ]"
     t0=$(ms); out=$(CRYO_TIMINGS=1 "$cryo" checkpoint --json "$name" 2>"$base/ck-phases"); t1=$(ms)
@@ -38,5 +40,5 @@ for run in $(seq "$runs"); do
     sed 's/^/  /' "$base/ck-phases" "$base/rs-phases"
     "$cryo" kill "$name" >/dev/null
 done
-echo "MEDIAN processes=3 checkpoint_ms=$(printf '%s\n' "${ck[@]}" | median) freeze_ms=$(printf '%s\n' "${fz[@]}" | median) restore_ms=$(printf '%s\n' "${rs[@]}" | median)"
+echo "MEDIAN workload=${WORKLOAD:-sysv01} checkpoint_ms=$(printf '%s\n' "${ck[@]}" | median) freeze_ms=$(printf '%s\n' "${fz[@]}" | median) restore_ms=$(printf '%s\n' "${rs[@]}" | median)"
 rm -rf "$base"
