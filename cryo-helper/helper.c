@@ -18,10 +18,10 @@
  *       A whole tree of stubs: the root (the first entry) as above; every stub first calls setsid (FLAGS
  *       s) or setpgid(0, 0) (g), then creates its own children (entries naming it as PARENT) with
  *       their PIDs, parents before children, then stops itself as above. A zombie (z) exits at once
- *       with the waitpid STATUS (an exit code or a signal) and stays unreaped: no stub ever waits.
+ *       with the waitpid STATUS (an exit code or a signal) and stays unreaped: no stub waits for one.
  *       With --newns, entries whose PARENT is 1 are created by the namespace's init (orphans it had
- *       adopted); a transient entry (x) exits once it has created its children, so that they are
- *       adopted by init in a session or group whose leader has exited (the double fork of a daemon).
+ *       adopted); a transient entry (x) exits once it has created its children, so that init adopts
+ *       them in its session or group (the double fork of a daemon); its parent reaps it at once.
  *
  *   cryo-helper stub --newns --pid PID [--setsid] [--detach]
  *       The same in a new PID namespace, for when PID is taken in ours: the helper unshares a PID
