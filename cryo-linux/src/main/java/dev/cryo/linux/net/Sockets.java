@@ -63,6 +63,22 @@ public final class Sockets {
         return s.asSlice(0, Math.min(s.get(ValueLayout.JAVA_INT, ADDRESS_MAX), ADDRESS_MAX)).toArray(ValueLayout.JAVA_BYTE);
     }
 
+    /** Binds the socket to a raw sockaddr. */
+    public static void bind(int fd, byte[] address) throws ErrnoException {
+        addressCall(fd, SysNr.BIND, "bind", address);
+    }
+
+    /** Connects the socket to a raw sockaddr (for a TCP socket in repair mode: no packet is sent). */
+    public static void connect(int fd, byte[] address) throws ErrnoException {
+        addressCall(fd, SysNr.CONNECT, "connect", address);
+    }
+
+    private static void addressCall(int fd, int nr, String what, byte[] address) throws ErrnoException {
+        MemorySegment s = Scratch.get();
+        MemorySegment.copy(address, 0, s, ValueLayout.JAVA_BYTE, 0, address.length);
+        Syscall.call(what, nr, fd, s.address(), address.length);
+    }
+
     /** A new socket of our own, closed by the caller (to learn what a fresh socket's options are). */
     public static int open(int domain, int type, int protocol) throws ErrnoException {
         return (int) Syscall.call("socket(" + domain + ", " + type + ")", SysNr.SOCKET, domain, type | SOCK_CLOEXEC, protocol);
@@ -145,7 +161,8 @@ public final class Sockets {
         }
     }
 
-    private static void setInt(int fd, int level, int name, int value) throws ErrnoException {
+    /** Sets an int option. */
+    public static void setInt(int fd, int level, int name, int value) throws ErrnoException {
         MemorySegment s = Scratch.get();
         s.set(ValueLayout.JAVA_INT, 0, value);
         Syscall.call("setsockopt(" + level + ", " + name + ")", SysNr.SETSOCKOPT, fd, level, name, s.address(), 4, 0);
