@@ -119,7 +119,7 @@ public final class Checkpointer {
         ThreadHandler threads = new ThreadHandler();
         List<Dumping> dumping = new ArrayList<>();
         // TCP connections stay in repair mode until the end: then killed silently, or taken out as they were
-        TcpConnectionHandler tcp = new TcpConnectionHandler();
+        TcpConnectionHandler tcp = new TcpConnectionHandler(!options.leaveRunning());
         boolean frozenNow = false;
         boolean committed = false;
         // dirty tracking follows every process of the tree, each with its own tracker (one forked since the

@@ -29,7 +29,8 @@ import java.util.Map;
  * windows are read. It stays in repair mode until the checkpoint ends: a tree that is then killed closes
  * its connections without a FIN or RST reaching the peer; a tree left running (or a failed checkpoint)
  * gets its sockets back out of repair mode, untouched. When both ends are in the tree they are read
- * together, until two readings agree (a frozen tree's kernel can still move data between them).
+ * together, until two readings agree (a frozen tree's kernel can still move data between them). Before a
+ * tree is killed, its connections are also locked from the moment they are read (see the constructor).
  *
  * <p>Restore: the socket is made in its process, then, in repair mode, given its sequence numbers,
  * bound to its address, connected (no SYN is sent), given its options and its receive queue. Only once
@@ -43,8 +44,11 @@ public final class TcpConnectionHandler implements AutoCloseable {
             IPPROTO_TCP = 6, TCP_INFO = 11, TCPI_OPT_TIMESTAMPS = 1, TCPI_OPT_SACK = 2, TCPI_OPT_WSCALE = 4,
             READINGS = 50, MAX_USER_MSS = 32767, EINPROGRESS = 115, EAGAIN = 11;
 
-    /** A socket put in repair mode: our duplicate of it, and whether SO_REUSEADDR must be set again on leaving. */
-    private record Repaired(int fd, boolean reuseAddress) {
+    /**
+     * A socket put in repair mode: our duplicate of it, whether SO_REUSEADDR must be set again on leaving,
+     * and whether it carries our filter that drops what arrives.
+     */
+    private record Repaired(int fd, boolean reuseAddress, boolean locked) {
     }
 
     /** Both ends of a connection, as the tree's network namespace lists them. */
@@ -56,7 +60,18 @@ public final class TcpConnectionHandler implements AutoCloseable {
 
     private final Map<Long, TcpConnectionEntry> read = new HashMap<>();
     private final List<Repaired> repaired = new ArrayList<>();
+    private final boolean killAfter;
     private Map<Ends, Long> established;
+
+    /**
+     * @param killAfter the tree is killed after the checkpoint: from the moment a connection is read, what
+     *                  arrives for it is dropped (a socket filter: the network lock CRIU makes with iptables),
+     *                  so that nothing the kernel acknowledges after the reading is lost; the peer sends it
+     *                  again to the restored socket. A tree left running is not disturbed so.
+     */
+    public TcpConnectionHandler(boolean killAfter) {
+        this.killAfter = killAfter;
+    }
 
     /**
      * The state of the established connection {@code local} (a duplicate of descriptor {@code fd} of
@@ -129,11 +144,13 @@ public final class TcpConnectionHandler implements AutoCloseable {
         }
     }
 
-    /** Puts a socket in repair mode, keeping a duplicate to take it out again. */
+    /** Puts a socket in repair mode (locked first when the tree is to be killed), keeping a duplicate to undo it. */
     private void enter(int fd) throws ErrnoException {
         boolean reuse = Sockets.intOption(fd, SOL_SOCKET, SO_REUSEADDR) != 0;
+        boolean lock = killAfter && !Sockets.hasFilter(fd); // never replace the application's own filter
         int dup = RemoteFds.dup(fd);
-        repaired.add(new Repaired(dup, reuse));
+        repaired.add(new Repaired(dup, reuse, lock));
+        if (lock) Sockets.dropIncoming(dup);
         TcpRepair.on(dup);
     }
 
@@ -198,6 +215,7 @@ public final class TcpConnectionHandler implements AutoCloseable {
         for (Repaired r : repaired) {
             try {
                 TcpRepair.off(r.fd());
+                if (r.locked()) Sockets.detachFilter(r.fd());
                 if (r.reuseAddress()) Sockets.setInt(r.fd(), SOL_SOCKET, SO_REUSEADDR, 1);
             } catch (ErrnoException ignored) {
                 // best effort, like every step of putting the tree back
