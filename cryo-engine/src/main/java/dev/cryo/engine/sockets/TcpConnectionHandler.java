@@ -18,6 +18,7 @@ import dev.cryo.linux.proc.TcpState;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,13 +43,21 @@ import java.util.Map;
 public final class TcpConnectionHandler implements AutoCloseable {
     private static final int SOL_SOCKET = 1, SO_REUSEADDR = 2, SO_PEEK_OFF = 42, SO_SNDBUF = 7, SO_SNDBUFFORCE = 32,
             IPPROTO_TCP = 6, TCP_INFO = 11, TCPI_OPT_TIMESTAMPS = 1, TCPI_OPT_SACK = 2, TCPI_OPT_WSCALE = 4,
-            READINGS = 50, MAX_USER_MSS = 32767, EINPROGRESS = 115, EAGAIN = 11;
+            READINGS = 20, UNLOCKED_READINGS = 10, MAX_USER_MSS = 32767, EINPROGRESS = 115, EAGAIN = 11;
 
     /**
      * A socket put in repair mode: our duplicate of it, whether SO_REUSEADDR must be set again on leaving,
      * and whether it carries our filter that drops what arrives.
      */
-    private record Repaired(int fd, boolean reuseAddress, boolean locked) {
+    private static final class Repaired {
+        final int fd;
+        final boolean reuseAddress;
+        boolean locked;
+
+        Repaired(int fd, boolean reuseAddress) {
+            this.fd = fd;
+            this.reuseAddress = reuseAddress;
+        }
     }
 
     /** Both ends of a connection, as the tree's network namespace lists them. */
@@ -67,7 +76,8 @@ public final class TcpConnectionHandler implements AutoCloseable {
      * @param killAfter the tree is killed after the checkpoint: from the moment a connection is read, what
      *                  arrives for it is dropped (a socket filter: the network lock CRIU makes with iptables),
      *                  so that nothing the kernel acknowledges after the reading is lost; the peer sends it
-     *                  again to the restored socket. A tree left running is not disturbed so.
+     *                  again to the restored socket. A tree left running is locked only while a connection
+     *                  cannot be read twice alike (a peer keeps sending to the frozen process), until thawed.
      */
     public TcpConnectionHandler(boolean killAfter) {
         this.killAfter = killAfter;
@@ -87,18 +97,23 @@ public final class TcpConnectionHandler implements AutoCloseable {
         long peerInode = peerInTree(pid, inode, tree);
         if (peerInode != 0) peer = peerSocket(tree, peerInode);
         try {
-            enter(local);
-            if (peer >= 0) enter(peer);
+            Repaired mine = enter(local);
+            Repaired theirs = peer >= 0 ? enter(peer) : null;
             for (int attempt = 0; attempt < READINGS; attempt++) {
-                long[] before = fingerprint(local, peer);
-                TcpConnectionEntry mine = readState(local);
-                TcpConnectionEntry theirs = peer >= 0 ? readState(peer) : null;
-                if (java.util.Arrays.equals(before, fingerprint(local, peer))) {
-                    if (theirs != null) read.put(peerInode, theirs);
-                    read.put(inode, mine);
-                    return mine;
+                if (attempt == UNLOCKED_READINGS) {
+                    // data keeps arriving (a peer outside the tree sends to the frozen process): hold it back
+                    lock(mine);
+                    if (theirs != null) lock(theirs);
                 }
-                Thread.onSpinWait();
+                long[] before = fingerprint(mine, theirs);
+                TcpConnectionEntry state = readState(mine.fd);
+                TcpConnectionEntry peerState = theirs != null ? readState(theirs.fd) : null;
+                if (state != null && (theirs == null || peerState != null)
+                        && Arrays.equals(before, fingerprint(mine, theirs))) {
+                    if (peerState != null) read.put(peerInode, peerState);
+                    read.put(inode, state);
+                    return state;
+                }
             }
             throw new IOException(what + ": the connection's state kept changing while it was read (" + READINGS
                     + " readings)");
@@ -145,20 +160,26 @@ public final class TcpConnectionHandler implements AutoCloseable {
     }
 
     /** Puts a socket in repair mode (locked first when the tree is to be killed), keeping a duplicate to undo it. */
-    private void enter(int fd) throws ErrnoException {
-        boolean reuse = Sockets.intOption(fd, SOL_SOCKET, SO_REUSEADDR) != 0;
-        boolean lock = killAfter && !Sockets.hasFilter(fd); // never replace the application's own filter
-        int dup = RemoteFds.dup(fd);
-        repaired.add(new Repaired(dup, reuse, lock));
-        if (lock) Sockets.dropIncoming(dup);
-        TcpRepair.on(dup);
+    private Repaired enter(int fd) throws ErrnoException {
+        Repaired r = new Repaired(RemoteFds.dup(fd), Sockets.intOption(fd, SOL_SOCKET, SO_REUSEADDR) != 0);
+        repaired.add(r);
+        if (killAfter) lock(r);
+        TcpRepair.on(r.fd);
+        return r;
+    }
+
+    /** Drops what arrives for the socket from now on (the peer sends it again); never replaces the application's filter. */
+    private static void lock(Repaired r) throws ErrnoException {
+        if (r.locked || Sockets.hasFilter(r.fd)) return;
+        Sockets.dropIncoming(r.fd);
+        r.locked = true;
     }
 
     /** What changes when data or acknowledgements move: queue sequence numbers and lengths, the windows. */
-    private static long[] fingerprint(int fd, int peer) throws ErrnoException {
-        long[] out = new long[peer >= 0 ? 20 : 10];
-        fingerprint(fd, out, 0);
-        if (peer >= 0) fingerprint(peer, out, 10);
+    private static long[] fingerprint(Repaired mine, Repaired theirs) throws ErrnoException {
+        long[] out = new long[theirs != null ? 20 : 10];
+        fingerprint(mine.fd, out, 0);
+        if (theirs != null) fingerprint(theirs.fd, out, 10);
         return out;
     }
 
@@ -179,19 +200,25 @@ public final class TcpConnectionHandler implements AutoCloseable {
         out[at + 9] = w.rcvWup();
     }
 
-    /** Reads a socket in repair mode. The queue selection is put back to none, so the kernel sends as usual. */
+    /**
+     * Reads a socket in repair mode; null when a queue changed while it was read. The queue selection is put
+     * back to none, so the kernel sends as usual.
+     */
     private static TcpConnectionEntry readState(int fd) throws ErrnoException {
         int peekOffset = Sockets.intOption(fd, SOL_SOCKET, SO_PEEK_OFF);
         if (peekOffset >= 0) Sockets.setInt(fd, SOL_SOCKET, SO_PEEK_OFF, -1); // else a peek starts there, and moves it
         try {
             TcpRepair.select(fd, TcpRepair.RECV_QUEUE);
             int recvSeq = TcpRepair.queueSeq(fd);
-            byte[] recvQueue = TcpRepair.peek(fd, TcpRepair.unread(fd));
+            int unread = TcpRepair.unread(fd);
+            byte[] recvQueue = TcpRepair.peek(fd, unread);
             TcpRepair.select(fd, TcpRepair.SEND_QUEUE);
             int sendSeq = TcpRepair.queueSeq(fd);
             int unsent = TcpRepair.unsent(fd);
-            byte[] sendQueue = TcpRepair.peek(fd, TcpRepair.unacknowledged(fd));
+            int unacknowledged = TcpRepair.unacknowledged(fd);
+            byte[] sendQueue = TcpRepair.peek(fd, unacknowledged);
             TcpRepair.select(fd, TcpRepair.NO_QUEUE);
+            if (recvQueue.length != unread || sendQueue.length != unacknowledged) return null;
             byte[] info = Sockets.option(fd, IPPROTO_TCP, TCP_INFO);
             if (info == null || info.length < 8) throw new ErrnoException("getsockopt(TCP_INFO)", 22);
             int options = info[5] & 0xff;
@@ -214,9 +241,9 @@ public final class TcpConnectionHandler implements AutoCloseable {
     public void leaveRepair() {
         for (Repaired r : repaired) {
             try {
-                TcpRepair.off(r.fd());
-                if (r.locked()) Sockets.detachFilter(r.fd());
-                if (r.reuseAddress()) Sockets.setInt(r.fd(), SOL_SOCKET, SO_REUSEADDR, 1);
+                TcpRepair.off(r.fd);
+                if (r.locked) Sockets.detachFilter(r.fd);
+                if (r.reuseAddress) Sockets.setInt(r.fd, SOL_SOCKET, SO_REUSEADDR, 1);
             } catch (ErrnoException ignored) {
                 // best effort, like every step of putting the tree back
             }
@@ -227,7 +254,7 @@ public final class TcpConnectionHandler implements AutoCloseable {
     /** Lets go of the sockets, leaving them as they are (in repair mode when the tree is killed: closed silently). */
     @Override
     public void close() {
-        repaired.forEach(r -> RemoteFds.close(r.fd()));
+        repaired.forEach(r -> RemoteFds.close(r.fd));
         repaired.clear();
     }
 

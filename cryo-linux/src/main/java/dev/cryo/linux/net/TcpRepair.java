@@ -150,19 +150,19 @@ public final class TcpRepair {
     }
 
     /**
-     * The {@code length} bytes of the selected queue (in repair mode), without taking them: one byte more is
-     * asked for, so that a queue longer than expected is noticed.
+     * The bytes of the selected queue (in repair mode), without taking them: at most {@code length} + 1, so
+     * that a queue longer than expected shows as such.
      */
     public static byte[] peek(int fd, int length) throws ErrnoException {
         if (length == 0) return new byte[0];
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocate(length + 1L);
-            long n = Syscall.call("recv(MSG_PEEK) in repair mode", SysNr.RECVFROM, fd, buf.address(), length + 1L,
-                    MSG_PEEK | MSG_DONTWAIT, 0, 0);
-            if (n != length) {
-                throw new ErrnoException("the queue holds " + n + " bytes, " + length + " were expected", 5 /* EIO */);
-            }
-            return buf.asSlice(0, length).toArray(ValueLayout.JAVA_BYTE);
+            long n = Syscall.raw(SysNr.RECVFROM, fd, buf.address(), length + 1L, MSG_PEEK | MSG_DONTWAIT, 0, 0);
+            if (n == -EAGAIN) return new byte[0];
+            // the send queue is copied whole or not at all: a queue grown past the buffer says EFAULT
+            if (n == -14 /* EFAULT */) return new byte[length + 1];
+            if (n < 0) throw ErrnoException.of("recv(MSG_PEEK) in repair mode", (int) -n);
+            return buf.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
         }
     }
 
