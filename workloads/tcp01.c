@@ -1,11 +1,12 @@
 /*
- * tcp01 [4|6]: an established TCP connection over loopback (127.0.0.1, or ::1 with "6") between two
- * processes of one tree: the parent accepts, the child connects, the listener is closed. Each side
+ * tcp01 [4|6] [threads]: an established TCP connection over loopback (127.0.0.1, or ::1 with "6")
+ * between two processes of one tree (the parent accepts, the child connects), or with "threads" between
+ * two threads of one process; the listener is closed. Each side
  * streams a numbered byte sequence to the other as fast as the connection takes it, and reads only
  * half as fast, so at any instant both send queues hold bytes the peer has not taken and both receive
  * queues hold bytes not yet read. Every byte received is checked against its position in the stream:
- * nothing may be lost, duplicated or reordered across a checkpoint and restore. The parent ticks; the
- * child only reports FAIL. Either fails when nothing arrives for WL_WAIT_POLLS polls, or the peer closes.
+ * nothing may be lost, duplicated or reordered across a checkpoint and restore. The accepting side
+ * ticks; the other only reports FAIL. Either fails when nothing arrives for WL_WAIT_POLLS polls, or the peer closes.
  */
 #include "wl.h"
 #include <arpa/inet.h>
@@ -26,7 +27,8 @@ static inline uint8_t stream_byte(uint64_t p, int from) {
 }
 
 static void run(int fd, int from, int ticks) {
-    static uint8_t out[BURST], in[READ];
+    uint8_t *out = malloc(BURST), *in = malloc(READ);
+    if (!out || !in) wl_fail("malloc");
     uint64_t sent = 0, received = 0;
     int idle = 0;
     for (int round = 0;; round++) {
@@ -51,6 +53,11 @@ static void run(int fd, int from, int ticks) {
         if (ticks && round % (WL_TICK_MS / WL_POLL_MS) == 0) wl_tick();
         wl_sleep_ms(WL_POLL_MS);
     }
+}
+
+static void *client_thread(void *fd) {
+    run((int)(intptr_t)fd, 1, 0);
+    return NULL;
 }
 
 int main(int argc, char **argv) {
@@ -84,6 +91,11 @@ int main(int argc, char **argv) {
     int server = accept(lsn, NULL, NULL);
     if (server < 0) wl_fail("accept: %s", strerror(errno));
     close(lsn);
+    if (argc > 2 && strcmp(argv[2], "threads") == 0) {
+        pthread_t t;
+        if (pthread_create(&t, NULL, client_thread, (void *)(intptr_t)client)) wl_fail("pthread_create");
+        run(server, 0, 1);
+    }
     pid_t child = fork();
     if (child < 0) wl_fail("fork: %s", strerror(errno));
     if (child == 0) {
