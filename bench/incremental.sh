@@ -176,7 +176,7 @@ redis-overhead)
         failed=$(grep -c "failed:" "$slog" 2>/dev/null || true)
         "$cryo" kill "$name" >/dev/null
         echo "redis every=$every for $(( (t1 - t0) / 1000 ))s: ${n:-0} checkpoints (${failed:-0} failed), requests/s=$(( reqs * 1000 / (t1 - t0) )) load=$(cut -d' ' -f1 /proc/loadavg)"
-        # redis-benchmark's connections are established TCP connections, which cryo refuses today: say why
+        # a failed checkpoint (e.g. connections waiting in the accept queue at that instant): say why
         [[ ${failed:-0} -gt 0 ]] && grep -m1 "failed:" "$slog" >&2
         rm -rf "$CRYO_STORE"
     done

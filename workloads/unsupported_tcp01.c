@@ -1,9 +1,10 @@
 /*
- * unsupported_tcp01: holds an established TCP connection to a listener in the same process on
+ * unsupported_tcp01: holds a half-closed TCP connection to a listener in the same process on
  * 127.0.0.1 (the listener is closed once the connection is accepted, so only the two connected
- * ends remain). Cryo does not checkpoint TCP connections yet: `cryo checkpoint` must refuse,
+ * ends remain; the client then shuts its sending side: it is in FIN_WAIT2, the server in
+ * CLOSE_WAIT). Cryo checkpoints established connections only: `cryo checkpoint` must refuse,
  * naming the pid, an fd and its kind, and leave the process running untouched. Each tick sends a
- * sequence number one way and back through the connection.
+ * sequence number from the server to the client, the direction still open.
  */
 #include "wl.h"
 #include <arpa/inet.h>
@@ -36,8 +37,8 @@ int main(void) {
     int server = accept(lsn, NULL, NULL);
     if (server < 0) wl_fail("accept: %s", strerror(errno));
     close(lsn);
+    if (shutdown(client, SHUT_WR)) wl_fail("shutdown: %s", strerror(errno));
     for (uint64_t i = 0;; i++) {
-        xfer(client, server, i, "client->server");
         xfer(server, client, ~i, "server->client");
         wl_tick();
         wl_sleep_ms(WL_TICK_MS);

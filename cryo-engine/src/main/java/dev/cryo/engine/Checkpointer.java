@@ -12,6 +12,7 @@ import dev.cryo.engine.memory.MemoryHandler;
 import dev.cryo.engine.memory.TreeTracking;
 import dev.cryo.engine.mm.MmHandler;
 import dev.cryo.engine.signals.SignalHandler;
+import dev.cryo.engine.sockets.TcpConnectionHandler;
 import dev.cryo.engine.threads.ThreadHandler;
 import dev.cryo.engine.timers.PosixTimerHandler;
 import dev.cryo.image.Checkpoint;
@@ -117,6 +118,8 @@ public final class Checkpointer {
         int reference = group != null ? group.initPid() : (int) ProcessHandle.current().pid();
         ThreadHandler threads = new ThreadHandler();
         List<Dumping> dumping = new ArrayList<>();
+        // TCP connections stay in repair mode until the end: then killed silently, or taken out as they were
+        TcpConnectionHandler tcp = new TcpConnectionHandler(!options.leaveRunning());
         boolean frozenNow = false;
         boolean committed = false;
         // dirty tracking follows every process of the tree, each with its own tracker (one forked since the
@@ -166,7 +169,7 @@ public final class Checkpointer {
             Future<IpcNamespaceEntry> ipcDump = group == null ? null : sysv.begin(group.initPid(), writer);
             for (Dumping d : dumping) {
                 // owned by the capture now
-                dumpProcess(d, writer, ghosts, files, threads, prepared.remove(d.frozen.pid()), clock,
+                dumpProcess(d, writer, ghosts, files, tcp, threads, prepared.remove(d.frozen.pid()), clock,
                         tracking, options.leaveRunning());
             }
             // a group's own SysV objects, saved while the processes are dumped (all frozen until then)
@@ -176,7 +179,7 @@ public final class Checkpointer {
             long freezeMillis = (System.nanoTime() - frozenAt) / 1_000_000;
             if (options.leaveRunning()) {
                 // everything is copied out: let the application go while we hash, compress and write
-                thawAll(freezer, dumping, threads);
+                thawAll(freezer, dumping, threads, tcp);
                 frozenNow = false;
                 freezeMillis = (System.nanoTime() - frozenAt) / 1_000_000;
                 clock.note(String.format("frozen=%dms tracer-cpu-while-frozen=%.1fms", freezeMillis,
@@ -240,8 +243,9 @@ public final class Checkpointer {
             for (Dumping d : dumping) if (d.memory != null) d.memory.close();
             if (frozenNow) {
                 // any failure, or leave-running not reached: put everything back exactly as it was
-                thawAll(freezer, dumping, threads);
+                thawAll(freezer, dumping, threads, tcp);
             }
+            tcp.close(); // killed: the connections' sockets were left in repair mode, so closing sends nothing
             if (group != null) group.cgroup().thaw(); // in case the barrier failed half way
             if (!committed) progress.update("aborted", 0, 0);
         }
@@ -290,12 +294,12 @@ public final class Checkpointer {
 
     /** Dumps one frozen process with the per-process handlers; its pages are copied out, not yet written. */
     private void dumpProcess(Dumping d, CheckpointWriter writer, GhostFiles ghosts, TreeFiles files,
-                             ThreadHandler threads, NativeBuffer prepared, PhaseClock clock, TreeTracking tracking,
+                             TcpConnectionHandler tcp, ThreadHandler threads, NativeBuffer prepared, PhaseClock clock, TreeTracking tracking,
                              boolean leaveRunning) throws Exception {
         int pid = d.frozen.pid();
         ProcStat stat = StatParser.read(pid);
         List<MapsEntry> maps = MapsParser.read(pid);
-        DumpSession session = new DumpSession(d.frozen, maps, d.masks, writer, ghosts, files);
+        DumpSession session = new DumpSession(d.frozen, maps, d.masks, writer, ghosts, files, tcp);
         d.session = session;
         Faults.check("inject");
         session.prepare();
@@ -326,7 +330,9 @@ public final class Checkpointer {
     }
 
     /** Puts every process back as it was: scratch areas gone, registers and signal masks restored, detached. */
-    private static void thawAll(TreeFreezer freezer, List<Dumping> dumping, ThreadHandler threads) {
+    private static void thawAll(TreeFreezer freezer, List<Dumping> dumping, ThreadHandler threads,
+                                TcpConnectionHandler tcp) {
+        tcp.leaveRepair(); // before any thread can run: the application never sees repair mode
         for (Dumping d : dumping) {
             if (d.session != null) {
                 try {

@@ -4,6 +4,7 @@ import dev.cryo.engine.freeze.FrozenProcess;
 import dev.cryo.engine.inject.SyscallInjector;
 import dev.cryo.engine.inject.ThreadInjection;
 import dev.cryo.engine.inject.Trampoline;
+import dev.cryo.engine.sockets.TcpConnectionHandler;
 import dev.cryo.linux.mem.RemoteMemory;
 import dev.cryo.linux.proc.MapsEntry;
 import dev.cryo.store.CheckpointWriter;
@@ -27,10 +28,12 @@ public final class DumpSession {
     private ThreadInjection active;
 
     private final TreeFiles tree;
+    private final TcpConnectionHandler tcp;
 
     /** @param masks each thread's signal mask as frozen, in the order of {@code process.tids()} */
     DumpSession(FrozenProcess process, List<MapsEntry> maps, long[] masks, CheckpointWriter writer,
-                GhostFiles ghosts, TreeFiles tree) {
+                GhostFiles ghosts, TreeFiles tree, TcpConnectionHandler tcp) {
+        this.tcp = tcp;
         this.process = process;
         this.maps = maps;
         this.masks = masks;
@@ -43,6 +46,11 @@ public final class DumpSession {
     /** The descriptors of every process of the tree: who else holds an object this process holds. */
     public TreeFiles tree() {
         return tree;
+    }
+
+    /** The TCP connections of the whole checkpoint: those it put in repair mode, those already read. */
+    public TcpConnectionHandler tcp() {
+        return tcp;
     }
 
     /** Contents of deleted files the process still has open or mapped. */

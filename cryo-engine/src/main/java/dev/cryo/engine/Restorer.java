@@ -13,6 +13,7 @@ import dev.cryo.engine.restore.GhostFileRestorer;
 import dev.cryo.engine.restore.PidInUseException;
 import dev.cryo.engine.restore.Stub;
 import dev.cryo.engine.signals.SignalHandler;
+import dev.cryo.engine.sockets.TcpConnectionHandler;
 import dev.cryo.engine.sockets.UnixSocketHandler;
 import dev.cryo.engine.threads.ThreadHandler;
 import dev.cryo.engine.timers.PosixTimerHandler;
@@ -143,6 +144,7 @@ public final class Restorer {
         for (RestoreSession s : sessions) shape(s);
         UnixSocketHandler.connectAcrossProcesses(sessions); // every process has bound its sockets by now
         UnixSocketHandler.requeueFromSenders(sessions); // and connected them: datagrams from bound senders
+        TcpConnectionHandler.finish(sessions); // both ends of a connection inside the tree exist now
         sessions.getFirst().pipes().release();
         ghosts.unlinkAll(); // every descriptor and mapping holds them now: deleted again, as they were
         new SysvIpcHandler().finish(sessions.getFirst().checkpoint().ipc(), sessions.getFirst().outerPid()); // likewise

@@ -99,6 +99,68 @@ class RedisIT {
         assertAllKeysAndWritable();
     }
 
+    /**
+     * Clients outside the checkpoint stay connected across a kill and restore when they send nothing while
+     * redis is down: its sockets were closed in repair mode (no FIN or RST reached them), and the restored
+     * ones carry on the same connections.
+     */
+    @Test
+    void clientsConnectedOverIpv4AndIpv6GoOnAfterCheckpointKillRestore() throws IOException {
+        try (RedisClient four = client("127.0.0.1"); RedisClient six = client("::1")) {
+            assertEquals("OK", four.call("SET", "held", "over ipv4"));
+            assertEquals("OK", six.call("SET", "held6", "over ipv6"));
+            String id = cli.checkpoint(redis.pid());
+            redis.waitUntilDead(Duration.ofSeconds(10));
+            assertEquals(redis.pid(), cli.restoreDetached(id), "restored PID");
+            assertEquals("over ipv6", four.call("GET", "held6"));
+            assertEquals("over ipv4", six.call("GET", "held"));
+            assertEquals("OK", four.call("SET", "after", "restore"));
+        }
+        assertAllKeysAndWritable();
+        redis.assertRunningUntraced();
+    }
+
+    /**
+     * Checkpoints left running while redis-benchmark's clients are connected and sending: each checkpoint
+     * takes their connections (in repair mode) and gives them back untouched; the benchmark ends without an
+     * error.
+     */
+    @Test
+    void leaveRunningCheckpointsDuringRedisBenchmarkDoNotDisturbIt() throws Exception {
+        Path log = tmp.resolve("benchmark.log");
+        Process bench = new ProcessBuilder("/usr/bin/redis-benchmark", "-p", Integer.toString(port), "-c", "20",
+                "-n", "400000", "-t", "set,get", "-r", "100000", "-q")
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            Workload.await(() -> clients() >= 21 || !bench.isAlive(), Duration.ofSeconds(30),
+                    "redis-benchmark's 20 connections");
+            for (int i = 0; i < 3; i++) {
+                assertTrue(i > 0 || bench.isAlive(), "redis-benchmark ended before a checkpoint\n" + Files.readString(log));
+                cli.checkpoint(redis.pid(), "--leave-running");
+                redis.assertRunningUntraced();
+            }
+            assertTrue(bench.waitFor(180, java.util.concurrent.TimeUnit.SECONDS), "redis-benchmark finishes");
+            String out = Files.readString(log);
+            assertEquals(0, bench.exitValue(), out);
+            assertTrue(out.contains("SET:") && out.contains("GET:") && !out.toLowerCase().contains("error"), out);
+        } finally {
+            bench.destroyForcibly();
+        }
+        assertAllKeysAndWritable();
+    }
+
+    /** connected_clients from INFO (this query's own connection included), or -1. */
+    private int clients() {
+        try (RedisClient c = client("127.0.0.1")) {
+            for (String line : c.call("INFO", "clients").split("\n")) {
+                if (line.startsWith("connected_clients:")) return Integer.parseInt(line.substring(18).strip());
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+
     private void assertAllKeysAndWritable() throws IOException {
         for (String host : List.of("127.0.0.1", "::1")) {
             try (RedisClient c = client(host)) {

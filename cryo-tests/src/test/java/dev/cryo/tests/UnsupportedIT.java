@@ -46,7 +46,7 @@ class UnsupportedIT {
     }
 
     @Test
-    void anEstablishedTcpConnectionIsRefused() {
+    void aHalfClosedTcpConnectionIsRefused() {
         Workload w = start("unsupported_tcp01");
         refused(w, Proc.fdsLinkingTo(w.pid(), "socket:"), "tcp");
     }

@@ -102,7 +102,7 @@ public final class FdTableHandler {
                     entry = inotify.dump(pid, pidfd, fd, fdFlags, openFlags);
                 } else if (target.startsWith("socket:[")) {
                     long inode = Long.parseLong(target.substring("socket:[".length(), target.length() - 1));
-                    entry = sockets.dump(pid, pidfd, fd, fdFlags, openFlags, inode, targets.values(), s.tree());
+                    entry = sockets.dump(pid, pidfd, fd, fdFlags, openFlags, inode, targets.values(), s.tree(), s.tcp());
                 } else {
                     throw new UnsupportedResourceException(pid, "fd " + fd + " (" + kind(target) + ")",
                             "this kind of file descriptor is not supported yet");

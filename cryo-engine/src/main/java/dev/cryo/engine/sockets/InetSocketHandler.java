@@ -1,8 +1,10 @@
 package dev.cryo.engine.sockets;
 
 import dev.cryo.engine.RestoreSession;
+import dev.cryo.engine.TreeFiles;
 import dev.cryo.engine.UnsupportedResourceException;
 import dev.cryo.image.fd.InetSocketFd;
+import dev.cryo.image.fd.TcpConnectionEntry;
 import dev.cryo.linux.errno.Errno;
 import dev.cryo.linux.fd.RemoteFds;
 import dev.cryo.linux.net.ListenQueues;
@@ -15,14 +17,14 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * TCP and UDP sockets, IPv4 and IPv6, that carry no connection: unbound, bound, listening (and UDP
- * sockets connected to a peer, which is only a default destination). The socket is pulled into cryo with
- * pidfd_getfd and asked for its names and options; the options kept are those that differ from a new
- * socket's of the same kind, and they are set again before bind (SO_REUSEADDR, SO_REUSEPORT and
- * IPV6_V6ONLY must be). A TCP connection (established or closing) cannot be re-created and is refused
- * naming both ends; so is a listening socket with connections waiting in its accept queue (each client
- * believes it is connected: dropping them silently would break them). Datagrams queued on a UDP socket
- * are dropped, which UDP allows, with a warning at restore.
+ * TCP and UDP sockets, IPv4 and IPv6: unbound, bound, listening, UDP sockets connected to a peer (which
+ * is only a default destination), and established TCP connections (their state is the
+ * {@link TcpConnectionHandler}'s). The socket is pulled into cryo with pidfd_getfd and asked for its names
+ * and options; the options kept are those that differ from a new socket's of the same kind, and they are
+ * set again before bind (SO_REUSEADDR, SO_REUSEPORT and IPV6_V6ONLY must be). A TCP connection being made
+ * or being closed is refused naming both ends; so is a listening socket with connections waiting in its
+ * accept queue (each client believes it is connected: dropping them silently would break them).
+ * Datagrams queued on a UDP socket are dropped, which UDP allows, with a warning at restore.
  */
 public final class InetSocketHandler {
     private static final int SOCK_STREAM = 1, SOCK_DGRAM = 2, IPPROTO_TCP = 6, IPPROTO_UDP = 17, SOL_SOCKET = 1,
@@ -35,8 +37,8 @@ public final class InetSocketHandler {
      * @param local the socket, pulled into cryo
      * @param inode its inode, to find it in sock_diag's answers
      */
-    public InetSocketFd dump(int pid, int fd, int fdFlags, int openFlags, int local, int family, long inode)
-            throws IOException {
+    public InetSocketFd dump(int pid, int fd, int fdFlags, int openFlags, int local, int family, long inode,
+                             TreeFiles tree, TcpConnectionHandler tcp) throws IOException {
         int type = Sockets.intOption(local, SOL_SOCKET, Sockets.SO_TYPE);
         int protocol = Sockets.intOption(local, SOL_SOCKET, Sockets.SO_PROTOCOL);
         byte[] address = Sockets.localAddress(local);
@@ -49,12 +51,15 @@ public final class InetSocketHandler {
         }
         int backlog = -1;
         long dropped = 0;
+        TcpConnectionEntry connection = null;
         if (protocol == IPPROTO_TCP) {
             byte[] tcpInfo = Sockets.option(local, IPPROTO_TCP, TCP_INFO);
             TcpState state = tcpInfo == null ? TcpState.UNKNOWN : TcpState.of(tcpInfo[0] & 0xff);
-            if (peer != null || (state != TcpState.CLOSE && state != TcpState.LISTEN)) {
-                throw new UnsupportedResourceException(pid, what, "TCP connections (established, being made or being"
-                        + " closed) cannot be checkpointed yet (this one is " + state + ")");
+            if (state == TcpState.ESTABLISHED && peer != null) {
+                connection = tcp.dump(pid, what, local, inode, tree);
+            } else if (peer != null || (state != TcpState.CLOSE && state != TcpState.LISTEN)) {
+                throw new UnsupportedResourceException(pid, what, "TCP connections being made or being closed cannot"
+                        + " be checkpointed (this one is " + state + "; established ones can)");
             }
             if (state == TcpState.LISTEN) {
                 Map<Long, ListenQueues.Queue> queues = listenQueues.get(family);
@@ -73,7 +78,7 @@ public final class InetSocketHandler {
         }
         return new InetSocketFd(fd, fdFlags, openFlags, family, type, protocol,
                 SocketAddresses.port(address) == 0 ? null : address, peer, backlog,
-                SocketOptions.changed(local, family, type, protocol), dropped);
+                SocketOptions.changed(local, family, type, protocol), dropped, connection);
     }
 
     private static String name(int family, int protocol) {
@@ -88,6 +93,10 @@ public final class InetSocketHandler {
         long fd = inj.call("socket for " + what, SysNr.SOCKET, e.family(),
                 e.type() | SOCK_CLOEXEC | (e.openFlags() & O_NONBLOCK), e.protocol());
         SocketOptions.restore(s, fd, e.options(), what);
+        if (e.connection() != null) {
+            TcpConnectionHandler.restore(s, fd, e, what + " -> " + SocketAddresses.format(e.peer()));
+            return fd;
+        }
         if (e.address() != null) {
             s.resetArgs();
             long r = inj.raw(SysNr.BIND, fd, s.put(e.address()), e.address().length, 0, 0, 0);

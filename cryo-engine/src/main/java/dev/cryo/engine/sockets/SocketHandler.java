@@ -28,15 +28,16 @@ public final class SocketHandler {
     /**
      * @param allTargets the links of every fd of the process ("socket:[N]"...), to tell its own sockets
      * @param tree       the descriptors of the whole tree, to tell sockets held by its other processes
+     * @param tcp        the TCP connections of the checkpoint (both ends of one may be in the tree)
      */
     public FdEntry dump(int pid, int pidfd, int fd, int fdFlags, int openFlags, long inode,
-                        Collection<String> allTargets, TreeFiles tree) throws IOException {
+                        Collection<String> allTargets, TreeFiles tree, TcpConnectionHandler tcp) throws IOException {
         int local = RemoteFds.getfd(pidfd, fd);
         try {
             int family = Sockets.intOption(local, Sockets.SOL_SOCKET, Sockets.SO_DOMAIN);
             return switch (family) {
                 case SocketAddresses.AF_INET, SocketAddresses.AF_INET6 ->
-                        inet.dump(pid, fd, fdFlags, openFlags, local, family, inode);
+                        inet.dump(pid, fd, fdFlags, openFlags, local, family, inode, tree, tcp);
                 case SocketAddresses.AF_UNIX -> unix.dump(pid, fd, fdFlags, openFlags, local, inode, inodes(allTargets), tree);
                 default -> throw new UnsupportedResourceException(pid, "fd " + fd + " ("
                         + NetParser.read(pid).describe(inode) + ", address family " + family + ")",

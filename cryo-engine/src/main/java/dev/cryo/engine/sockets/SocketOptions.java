@@ -21,7 +21,8 @@ import java.util.List;
  */
 final class SocketOptions {
     private static final int IPPROTO_TCP = 6, IPPROTO_IP = 0, IPPROTO_IPV6 = 41, SOL_SOCKET = 1, SO_SNDBUF = 7,
-            SO_RCVBUF = 8, SO_SNDBUFFORCE = 32, SO_RCVBUFFORCE = 33;
+            SO_RCVBUF = 8, SO_SNDBUFFORCE = 32, SO_RCVBUFFORCE = 33,
+            SOCK_STREAM = 1;
 
     /** The options saved when they differ from a new socket's: {level, name}. */
     private static final int[][] OPTIONS = {
@@ -52,6 +53,7 @@ final class SocketOptions {
         try {
             List<SocketOption> out = new ArrayList<>();
             for (int[] o : OPTIONS) {
+                if (type == SOCK_STREAM && isMulticast(o)) continue;
                 byte[] theirs = Sockets.option(local, o[0], o[1]);
                 if (theirs == null || Arrays.equals(theirs, Sockets.option(fresh, o[0], o[1]))) continue;
                 out.add(new SocketOption(o[0], o[1], theirs));
@@ -60,6 +62,14 @@ final class SocketOptions {
         } finally {
             RemoteFds.close(fresh);
         }
+    }
+
+    /**
+     * Multicast options mean nothing to a stream socket, and cannot be set on one; an accepted TCP socket
+     * still shows values of its own (the kernel copies the SYN's TTL or hop limit into them).
+     */
+    private static boolean isMulticast(int[] o) {
+        return (o[0] == IPPROTO_IP && (o[1] == 33 || o[1] == 34)) || (o[0] == IPPROTO_IPV6 && (o[1] == 18 || o[1] == 19));
     }
 
     /** Sets the saved options on the new socket {@code fd} inside the task, before it is bound. */

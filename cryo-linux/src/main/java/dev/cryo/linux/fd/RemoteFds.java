@@ -14,7 +14,7 @@ import java.lang.foreign.ValueLayout;
  */
 public final class RemoteFds {
     private static final int F_GETPIPE_SZ = 1032, F_SETPIPE_SZ = 1031, FIONREAD = 0x541B, O_CLOEXEC = 02000000,
-            O_NONBLOCK = 04000, SPLICE_F_NONBLOCK = 2, TEE = 276, F_GETOWN_EX = 16, F_GETSIG = 11;
+            O_NONBLOCK = 04000, SPLICE_F_NONBLOCK = 2, TEE = 276, F_GETOWN_EX = 16, F_GETSIG = 11, F_DUPFD_CLOEXEC = 1030;
 
     private RemoteFds() {}
 
@@ -25,6 +25,11 @@ public final class RemoteFds {
     /** A duplicate, in this process, of descriptor {@code fd} of the process behind {@code pidfd}. */
     public static int getfd(int pidfd, int fd) throws ErrnoException {
         return (int) Syscall.call("pidfd_getfd (fd " + fd + ")", SysNr.PIDFD_GETFD, pidfd, fd, 0);
+    }
+
+    /** Another descriptor of ours for the same open file description (close-on-exec). */
+    public static int dup(int fd) throws ErrnoException {
+        return (int) Syscall.call("fcntl(F_DUPFD_CLOEXEC)", SysNr.FCNTL, fd, F_DUPFD_CLOEXEC, 0);
     }
 
     public static void close(int fd) {

@@ -63,6 +63,52 @@ public final class Sockets {
         return s.asSlice(0, Math.min(s.get(ValueLayout.JAVA_INT, ADDRESS_MAX), ADDRESS_MAX)).toArray(ValueLayout.JAVA_BYTE);
     }
 
+    private static final int SO_ATTACH_FILTER = 26, SO_DETACH_FILTER = 27, BPF_RET_K = 0x06;
+
+    /** True when a socket filter (classic or eBPF) is attached to the socket. */
+    public static boolean hasFilter(int fd) {
+        MemorySegment s = Scratch.get();
+        s.set(ValueLayout.JAVA_INT, 0, 0);
+        // SO_GET_FILTER with no room answers the filter's length in instructions (0: none); an eBPF one, EACCES
+        long r = Syscall.raw(SysNr.GETSOCKOPT, fd, SOL_SOCKET, SO_ATTACH_FILTER, 0, s.address(), 0);
+        return r < 0 || s.get(ValueLayout.JAVA_INT, 0) != 0;
+    }
+
+    /** Attaches a filter that drops every packet arriving for the socket (the peer will send them again). */
+    public static void dropIncoming(int fd) throws ErrnoException {
+        MemorySegment s = Scratch.get();
+        long insn = s.address() + 64;
+        s.set(ValueLayout.JAVA_SHORT, 64, (short) BPF_RET_K); // struct sock_filter {u16 code; u8 jt, jf; u32 k = 0}
+        s.set(ValueLayout.JAVA_SHORT, 66, (short) 0);
+        s.set(ValueLayout.JAVA_INT, 68, 0);
+        s.set(ValueLayout.JAVA_LONG, 0, 1);                    // struct sock_fprog {u16 len; sock_filter *filter}
+        s.set(ValueLayout.JAVA_LONG, 8, insn);
+        Syscall.call("setsockopt(SO_ATTACH_FILTER)", SysNr.SETSOCKOPT, fd, SOL_SOCKET, SO_ATTACH_FILTER, s.address(), 16, 0);
+    }
+
+    /** Removes the socket's filter. */
+    public static void detachFilter(int fd) throws ErrnoException {
+        MemorySegment s = Scratch.get();
+        s.set(ValueLayout.JAVA_INT, 0, 0);
+        Syscall.call("setsockopt(SO_DETACH_FILTER)", SysNr.SETSOCKOPT, fd, SOL_SOCKET, SO_DETACH_FILTER, s.address(), 4, 0);
+    }
+
+    /** Binds the socket to a raw sockaddr. */
+    public static void bind(int fd, byte[] address) throws ErrnoException {
+        addressCall(fd, SysNr.BIND, "bind", address);
+    }
+
+    /** Connects the socket to a raw sockaddr (for a TCP socket in repair mode: no packet is sent). */
+    public static void connect(int fd, byte[] address) throws ErrnoException {
+        addressCall(fd, SysNr.CONNECT, "connect", address);
+    }
+
+    private static void addressCall(int fd, int nr, String what, byte[] address) throws ErrnoException {
+        MemorySegment s = Scratch.get();
+        MemorySegment.copy(address, 0, s, ValueLayout.JAVA_BYTE, 0, address.length);
+        Syscall.call(what, nr, fd, s.address(), address.length);
+    }
+
     /** A new socket of our own, closed by the caller (to learn what a fresh socket's options are). */
     public static int open(int domain, int type, int protocol) throws ErrnoException {
         return (int) Syscall.call("socket(" + domain + ", " + type + ")", SysNr.SOCKET, domain, type | SOCK_CLOEXEC, protocol);
@@ -151,7 +197,8 @@ public final class Sockets {
         }
     }
 
-    private static void setInt(int fd, int level, int name, int value) throws ErrnoException {
+    /** Sets an int option. */
+    public static void setInt(int fd, int level, int name, int value) throws ErrnoException {
         MemorySegment s = Scratch.get();
         s.set(ValueLayout.JAVA_INT, 0, value);
         Syscall.call("setsockopt(" + level + ", " + name + ")", SysNr.SETSOCKOPT, fd, level, name, s.address(), 4, 0);
