@@ -115,6 +115,7 @@ public final class IncrementalDump implements AutoCloseable {
         long written = increment != null && increment.baseline() != null ? increment.writtenBytes() : 16 << 20;
         DirtyTracker handed = tracker;
         tracker = null; // the holder's now, even if it fails to keep it
+        handed.finishScan();
         try {
             holder.keep(handed, checkpointId, store.directory(), written);
         } catch (IOException | EngineException e) {
