@@ -37,7 +37,7 @@ final class HotChunks {
 
     /** True when {@code chunk} is to be scanned without protecting it again. */
     boolean unprotected(long chunk) {
-        State s = current.get(chunk);
+        State s = ENABLED ? current.get(chunk) : null;
         return s != null && s.left() > 0;
     }
 
@@ -46,6 +46,7 @@ final class HotChunks {
      * page of it was reported written. True when the chunk turned hot: to be unprotected now.
      */
     boolean scanned(long chunk, boolean writtenWhole) {
+        if (!ENABLED) return false; // every chunk an ordinary one, protected again
         State s = current.get(chunk);
         if (s != null && s.left() > 0) {
             // unprotected since the previous checkpoint: it reads as written whether it was or not
@@ -56,7 +57,7 @@ final class HotChunks {
             next.put(chunk, new State(0, s.span(), false)); // protected now; the next scan tells
             return false;
         }
-        if (!writtenWhole || !ENABLED) return false;
+        if (!writtenWhole) return false;
         int span = s == null ? FIRST_SPAN : Math.min(2 * s.span(), MAX_SPAN);
         next.put(chunk, new State(span, span, false));
         return true;
