@@ -35,7 +35,8 @@ if [[ ${1:-} == every ]]; then
     base=$(mktemp -d /var/tmp/cryo-bench-ovh.XXXXXX)
     export CRYO_STORE=$base/store CRYO_RUN_DIR=$base/run CRYO_NO_DAEMON=1
     name=ovh-$$
-    trap '"$cryo" kill "$name" >/dev/null 2>&1 || true; rm -rf "$base"' EXIT
+    # the supervisor may still be finishing a checkpoint's files as it goes: try the removal again
+    trap '"$cryo" kill "$name" >/dev/null 2>&1 || true; rm -rf "$base" 2>/dev/null || { sleep 2; rm -rf "$base"; }' EXIT
     CRYO_TIMINGS=1 "$cryo" run --detach --name "$name" --every "${EVERY:-10}s" --keep 2 -- \
         "$repo/workloads/target/dirtyrate01" 1024 0 $hot >/dev/null
     sleep "$secs"
