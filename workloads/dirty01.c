@@ -1,7 +1,7 @@
 /*
  * dirty01: memory written at random between checkpoints, for incremental checkpoints (dirty tracking).
  *
- *   dirty01 MAIN_MIB FILE [SEED]
+ *   dirty01 MAIN_MIB FILE [SEED [HOT_MIB]]
  *
  * Every tick makes 32 random changes, chosen by a PRNG seeded with (SEED, tick):
  *   - stores a pattern into a page of a main anonymous area (MAIN_MIB MiB);
@@ -11,6 +11,8 @@
  *     content shows again);
  *   - in one of 8 slots: mmaps a new area, munmaps it, mremaps it to another size (it may move; the new
  *     tail is filled), or rewrites it whole.
+ * With HOT_MIB, a hot area of that many MiB (2 MiB aligned) is also rewritten whole on every tick, as a
+ * heap that is all in use would be (dirty tracking treats such chunks apart).
  * Then it checks ALL its memory against a replay of the PRNG from tick 1 up to the tick count it holds:
  * a restore that brings back any page from the wrong moment fails the check.
  */
@@ -30,9 +32,11 @@ static int pipe_fds[2];
 static unsigned char pagebuf[PAGE];
 
 struct slot { int pages, gen; };
-struct model { int32_t *main; int32_t file[FILE_PAGES]; struct slot slots[SLOTS]; };
+struct model { int32_t *main; int32_t file[FILE_PAGES]; struct slot slots[SLOTS]; int32_t hot; };
 static struct model live, replay;
 static unsigned char *slot_addr[SLOTS];
+static size_t hot_pages;
+static unsigned char *hot_area;
 
 /* the 8-byte word repeated over a page: never zero */
 static uint64_t word(uint64_t a, uint64_t b, uint64_t c) { return wl_mix(seed ^ wl_mix(a ^ wl_mix(b ^ wl_mix(c)))) | 1; }
@@ -99,6 +103,10 @@ static void step(struct model *m, uint64_t t, int apply) {
             }
         }
     }
+    if (hot_pages) {
+        if (apply) for (size_t p = 0; p < hot_pages; p++) wl_fill_page(hot_area + p * PAGE, word(11, p, t));
+        m->hot = (int32_t)t;
+    }
 }
 
 /* Replays ticks 1..now from scratch and compares every page with what it must hold. */
@@ -106,6 +114,7 @@ static void check(uint64_t now) {
     for (size_t p = 0; p < main_pages; p++) replay.main[p] = 0;
     for (int q = 0; q < FILE_PAGES; q++) replay.file[q] = -1;
     memset(replay.slots, 0, sizeof replay.slots);
+    replay.hot = 0;
     for (uint64_t t = 1; t <= now; t++) step(&replay, t, 0);
     for (size_t p = 0; p < main_pages; p++) {
         int32_t t = replay.main[p];
@@ -118,6 +127,10 @@ static void check(uint64_t now) {
         if (!wl_page_is(file_map + q * PAGE, t < 0 ? word(9, q, 0) : word(2, q, (uint64_t)t)))
             wl_fail("file page %d (tick %llu): not what tick %d left", q, (unsigned long long)now, t);
     }
+    if (replay.hot != live.hot) wl_fail("hot area: model says tick %d, replay %d", live.hot, replay.hot);
+    for (size_t p = 0; p < hot_pages; p++)
+        if (!wl_page_is(hot_area + p * PAGE, word(11, p, (uint64_t)replay.hot)))
+            wl_fail("hot page %zu (tick %llu): not what tick %d wrote", p, (unsigned long long)now, replay.hot);
     for (int s = 0; s < SLOTS; s++) {
         struct slot *e = &replay.slots[s];
         if (e->pages != live.slots[s].pages || e->gen != live.slots[s].gen) wl_fail("slot %d: model differs from replay", s);
@@ -131,6 +144,14 @@ int main(int argc, char **argv) {
     if (argc < 3) wl_fail("usage: dirty01 MAIN_MIB FILE [SEED]");
     main_pages = strtoul(argv[1], NULL, 10) * 256;
     if (argc > 3) seed = strtoull(argv[3], NULL, 10);
+    if (argc > 4) {
+        hot_pages = strtoul(argv[4], NULL, 10) * 256;
+        unsigned char *raw = mmap(NULL, hot_pages * PAGE + (2ul << 20), PROT_READ | PROT_WRITE,
+                                  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (raw == MAP_FAILED) wl_fail("mmap hot: %s", strerror(errno));
+        hot_area = (unsigned char *)(((uintptr_t)raw + (2ul << 20) - 1) & ~((2ul << 20) - 1));
+        for (size_t p = 0; p < hot_pages; p++) wl_fill_page(hot_area + p * PAGE, word(11, p, 0));
+    }
     live.main = calloc(main_pages, sizeof(int32_t));
     replay.main = calloc(main_pages, sizeof(int32_t));
     main_area = mmap(NULL, main_pages * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);

@@ -47,9 +47,11 @@ class IncrementalIT {
         started.forEach(Workload::close);
     }
 
-    private Workload start() {
-        Workload w = Workload.start(tmp.resolve("workload.log"),
-                List.of(Repo.workload("dirty01").toString(), "32", tmp.resolve("mapped.dat").toString()));
+    private Workload start(String... more) {
+        List<String> cmd = new ArrayList<>(List.of(Repo.workload("dirty01").toString(), "32",
+                tmp.resolve("mapped.dat").toString()));
+        cmd.addAll(List.of(more));
+        Workload w = Workload.start(tmp.resolve("workload.log"), cmd);
         started.add(w);
         w.waitForTick(3, TICKS);
         return w;
@@ -106,6 +108,38 @@ class IncrementalIT {
         cli.ok("verify");
         // out of order, each one a complete checkpoint on its own
         for (int i : new int[] {3, 7, 0, 5, 1}) restoreAndCheck(w, all.get(i));
+    }
+
+    /**
+     * dirty01 with a 16 MiB area rewritten whole on every tick: its 2 MiB chunks are found written whole at
+     * the first incremental and left unprotected (reported written without being protected again), then
+     * protected again to see whether they still are written whole, and unprotected for longer. Restores from
+     * checkpoints taken in each of those states give back exactly what the process held.
+     */
+    @Test
+    void chunksWrittenWholeAreLeftUnprotectedAndRestoreExactly() throws IOException {
+        Workload w = start("7", "16");
+        List<Taken> all = new ArrayList<>();
+        List<String> hot = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            all.add(checkpoint(w, "--incremental", "--leave-running"));
+            hot.add(state(w.pid()).getProperty("hot_chunks", ""));
+            w.waitForTicksAfter(w.mark(), 4, TICKS);
+        }
+        for (int i = 1; i < all.size(); i++) assertEquals("incremental", all.get(i).mode(), all.get(i).toString());
+        // chunk:left:span:probing; at least the 7 whole chunks of the 16 MiB area
+        assertTrue(unprotected(hot.get(1), 2) >= 7, () -> "after the first incremental: " + hot);
+        assertTrue(unprotected(hot.get(2), 1) >= 7, () -> "after the second: " + hot);
+        assertTrue(hot.get(3).contains(":0:2:1"), () -> "the third protects them again: " + hot);
+        assertTrue(unprotected(hot.get(5), 4) >= 7, () -> "written whole again: unprotected for longer: " + hot);
+        cli.ok("verify");
+        // unprotected (2, 6), protected again (3), measured (4, 5), the first
+        for (int i : new int[] {2, 3, 4, 6, 0, 5}) restoreAndCheck(w, all.get(i));
+    }
+
+    /** How many chunks the tracker state leaves unprotected for {@code left} more checkpoints. */
+    private static long unprotected(String hotChunks, int left) {
+        return java.util.Arrays.stream(hotChunks.split(",")).filter(e -> e.matches("[0-9a-f]+:" + left + ":\\d+:0")).count();
     }
 
     @Test

@@ -24,11 +24,13 @@ public final class DirtyTracker implements AutoCloseable {
     private final int pid;
     private final Userfaultfd uffd;
     private final PagemapScan scan;
+    private final HotChunks hot;
 
-    private DirtyTracker(int pid, Userfaultfd uffd) throws ErrnoException {
+    private DirtyTracker(int pid, Userfaultfd uffd, HotChunks hot) throws ErrnoException {
         this.pid = pid;
         this.uffd = uffd;
         this.scan = new PagemapScan(pid);
+        this.hot = hot;
     }
 
     /**
@@ -57,7 +59,7 @@ public final class DirtyTracker implements AutoCloseable {
         Userfaultfd u = new Userfaultfd(mine);
         try {
             u.enableAsyncWriteProtect();
-            return new DirtyTracker(s.pid(), u);
+            return new DirtyTracker(s.pid(), u, new HotChunks());
         } catch (ErrnoException e) {
             u.close();
             throw e;
@@ -67,12 +69,12 @@ public final class DirtyTracker implements AutoCloseable {
     /**
      * A tracker from a userfaultfd of {@code pid} that is armed already, taken over (this object owns
      * {@code fd}); its first scan is made now, of page 0 (never mapped), so that the one in the freeze
-     * finds every native binding ready.
+     * finds every native binding ready. {@code hotChunks}: what {@link #hotChunks()} said when it was handed on.
      */
-    public static DirtyTracker adopt(int pid, int fd) throws IOException {
+    public static DirtyTracker adopt(int pid, int fd, String hotChunks) throws IOException {
         Userfaultfd u = new Userfaultfd(fd);
         try {
-            DirtyTracker t = new DirtyTracker(pid, u);
+            DirtyTracker t = new DirtyTracker(pid, u, HotChunks.decode(hotChunks));
             t.scan.collectWritten(0, NativeBuffer.PAGE, (from, to) -> { });
             return t;
         } catch (IOException e) {
@@ -90,12 +92,103 @@ public final class DirtyTracker implements AutoCloseable {
         return uffd.fd();
     }
 
+    /** Which chunks were left unprotected, as text for whoever holds the tracker until the next checkpoint. */
+    public String hotChunks() {
+        return hot.encode();
+    }
+
     /**
-     * Reports the pages of [start, end) written since they were last protected, and protects them again.
-     * False, having reported nothing, when the area is not tracked (new, moved, or refused by the kernel).
+     * Reports the pages of [start, end) (one whole area) written since they were last protected, and protects
+     * them again, except in {@link HotChunks hot chunks}, which are only reported (unprotected, every page
+     * reads as written); chunks found written whole are unprotected now. False, having reported nothing,
+     * when the area is not tracked (new, moved, or refused by the kernel).
      */
     boolean collectWritten(long start, long end, PagemapScan.RangeVisitor visitor) throws IOException {
-        return scan.collectWritten(start, end, visitor);
+        long first = Math.ceilDiv(start, HotChunks.CHUNK), last = end / HotChunks.CHUNK; // whole chunks inside
+        if (first >= last) return scan.collectWritten(start, end, visitor);
+        WholeChunks whole = new WholeChunks(first, last, visitor);
+        for (long at = start; at < end; ) {
+            // a stretch of chunks scanned alike: protected again (the area's edges too), or only reported
+            boolean protect = protectAt(at, first, last);
+            long to = Math.min(end, (at / HotChunks.CHUNK + 1) * HotChunks.CHUNK);
+            while (to < end && protectAt(to, first, last) == protect) {
+                to = Math.min(end, to + HotChunks.CHUNK);
+            }
+            if (!scan.collectWritten(at, to, protect, whole)) {
+                if (at == start) return false;
+                throw new IOException("area " + Long.toHexString(start) + "-" + Long.toHexString(end)
+                        + " stopped being tracked during its scan");
+            }
+            at = to;
+        }
+        whole.flush();
+        long from = -1; // unprotect the chunks that turned hot, a stretch at a time
+        for (long c = first; c <= last; c++) {
+            boolean turned = c < last && hot.scanned(c, whole.covered(c));
+            if (turned && from < 0) from = c;
+            if (!turned && from >= 0) {
+                unprotect(from * HotChunks.CHUNK, c * HotChunks.CHUNK);
+                from = -1;
+            }
+        }
+        return true;
+    }
+
+    private boolean protectAt(long address, long first, long last) {
+        long c = address / HotChunks.CHUNK;
+        return c < first || c >= last || !hot.unprotected(c);
+    }
+
+    private void unprotect(long start, long end) {
+        try {
+            uffd.unprotect(start, end);
+        } catch (ErrnoException e) {
+            // still protected: its pages cost faults again, and read as written only when written
+        }
+    }
+
+    /** The checkpoint's scans are over: the next one works from what they found. */
+    void finishScan() {
+        hot.finish();
+    }
+
+    /**
+     * Passes written ranges on, and notes which whole chunks of [first, last) they cover completely (written
+     * ranges arrive in address order; adjacent ones, split between calls or scans, are joined).
+     */
+    private static final class WholeChunks implements PagemapScan.RangeVisitor {
+        private final long first, last;
+        private final PagemapScan.RangeVisitor visitor;
+        private final java.util.BitSet covered = new java.util.BitSet();
+        private long runStart = -1, runEnd = -1;
+
+        WholeChunks(long first, long last, PagemapScan.RangeVisitor visitor) {
+            this.first = first;
+            this.last = last;
+            this.visitor = visitor;
+        }
+
+        @Override
+        public void range(long start, long end) throws IOException {
+            visitor.range(start, end);
+            if (start != runEnd) {
+                flush();
+                runStart = start;
+            }
+            runEnd = end;
+        }
+
+        void flush() {
+            if (runStart < 0) return;
+            long from = Math.max(first, Math.ceilDiv(runStart, HotChunks.CHUNK));
+            long to = Math.min(last, runEnd / HotChunks.CHUNK);
+            if (from < to) covered.set((int) (from - first), (int) (to - first));
+            runStart = runEnd = -1;
+        }
+
+        boolean covered(long chunk) {
+            return covered.get((int) (chunk - first));
+        }
     }
 
     /**

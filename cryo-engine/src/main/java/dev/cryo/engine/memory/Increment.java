@@ -36,7 +36,7 @@ public final class Increment {
         return baseline;
     }
 
-    /** Bytes reported written since the baseline (copied again). */
+    /** Bytes copied: reported written since the baseline, or in areas dumped whole (all of them without a baseline). */
     public long writtenBytes() {
         return writtenBytes;
     }
@@ -63,6 +63,7 @@ public final class Increment {
             long first = runs.pages();
             long[] r = runs.collect(pagemap, m, fileBacked);
             plan.copied((runs.pages() - first) * PAGE);
+            writtenBytes += (runs.pages() - first) * PAGE;
             return r;
         }
         RunList recheck = new RunList();

@@ -60,11 +60,15 @@ public final class IncrementalDump implements AutoCloseable {
 
     /**
      * The copy buffer, mapped and populated before the freeze: for all the process's memory, or for an
-     * incremental checkpoint twice what the previous one copied (a capture that needs more maps more).
+     * incremental checkpoint twice what the previous one copied (a capture that needs more maps more,
+     * while frozen), but never more than all the process's memory: populating a buffer costs CPU the
+     * application may need (0.2 s per 2 GiB of huge pages, 2.2 s when the kernel must compact memory for them).
      */
     public NativeBuffer prepare() throws IOException {
         if (!incremental()) return MemoryHandler.prepare(pid);
-        return NativeBuffer.map(2 * expectedCopy + (4 << 20));
+        long size = 2 * expectedCopy;
+        if (size > (64 << 20)) size = Math.min(size, MemoryHandler.ownMemory(pid));
+        return NativeBuffer.map(size + (4 << 20));
     }
 
     /** Opens the baseline; call while holding the store (a checkpoint being written), so gc cannot take its pages. */
@@ -112,9 +116,11 @@ public final class IncrementalDump implements AutoCloseable {
      */
     public void keep(String checkpointId, Store store, boolean leaveRunning) {
         if (tracker == null || !leaveRunning) return;
-        long written = increment != null && increment.baseline() != null ? increment.writtenBytes() : 16 << 20;
+        // what the next incremental may copy: what this one copied (all of it, if it was a full one)
+        long written = increment != null ? increment.writtenBytes() : 16 << 20;
         DirtyTracker handed = tracker;
         tracker = null; // the holder's now, even if it fails to keep it
+        handed.finishScan();
         try {
             holder.keep(handed, checkpointId, store.directory(), written);
         } catch (IOException | EngineException e) {

@@ -64,10 +64,14 @@ public final class MemoryHandler {
      * seems to have no memory of its own worth it.
      */
     public static NativeBuffer prepare(int pid) throws IOException {
+        return NativeBuffer.map(ownMemory(pid));
+    }
+
+    /** The bytes a full capture of {@code pid} would copy, with a margin (from /proc/PID/smaps_rollup). */
+    static long ownMemory(int pid) throws IOException {
         SmapsRollup r = SmapsParser.readRollup(pid);
         long estimate = Math.max(r.anonymous(), r.privateDirty()) + r.swap();
-        estimate += estimate / 16 + (1 << 20); // the process may grow a little before it is frozen
-        return NativeBuffer.map(estimate);
+        return estimate + estimate / 16 + (1 << 20); // the process may grow a little before it is frozen
     }
 
     /**

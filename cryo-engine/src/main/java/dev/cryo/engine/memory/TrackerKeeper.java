@@ -73,7 +73,7 @@ public final class TrackerKeeper implements TrackerHolder {
                 RemoteFds.close(fd);
                 return Taken.none("the tracker's keeper holds no userfaultfd");
             }
-            return new Taken(DirtyTracker.adopt(pid, fd), p.getProperty("baseline"),
+            return new Taken(DirtyTracker.adopt(pid, fd, p.getProperty("hot_chunks", "")), p.getProperty("baseline"),
                     Long.parseLong(p.getProperty("expected_copy", "0")), null);
         } catch (IOException | NumberFormatException e) {
             return Taken.none("the tracker could not be taken back (" + e.getMessage() + ")");
@@ -128,6 +128,7 @@ public final class TrackerKeeper implements TrackerHolder {
         state.setProperty("store", store.toAbsolutePath().normalize().toString());
         state.setProperty("baseline", baselineId);
         state.setProperty("expected_copy", Long.toString(expectedCopy));
+        state.setProperty("hot_chunks", tracker.hotChunks());
         StringWriter text = new StringWriter();
         state.store(text, "cryo dirty tracker of pid " + pid);
         Files.createDirectories(DIR, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));

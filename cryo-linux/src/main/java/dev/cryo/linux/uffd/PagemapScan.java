@@ -47,10 +47,18 @@ public final class PagemapScan implements AutoCloseable {
      * write-protection: it was unmapped and mapped anew, or moved, since it was registered.
      */
     public boolean collectWritten(long start, long end, RangeVisitor visitor) throws IOException {
+        return collectWritten(start, end, true, visitor);
+    }
+
+    /**
+     * As {@link #collectWritten(long, long, RangeVisitor)}; with {@code protect} false the pages are only
+     * reported and stay unprotected (so they read as written at every scan until protected again).
+     */
+    public boolean collectWritten(long start, long end, boolean protect, RangeVisitor visitor) throws IOException {
         long at = start;
         while (at < end) {
             arg.set(ValueLayout.JAVA_LONG, 0, 96);
-            arg.set(ValueLayout.JAVA_LONG, 8, WP_MATCHING | CHECK_WPASYNC);
+            arg.set(ValueLayout.JAVA_LONG, 8, (protect ? WP_MATCHING : 0) | CHECK_WPASYNC);
             arg.set(ValueLayout.JAVA_LONG, 16, at);
             arg.set(ValueLayout.JAVA_LONG, 24, end);
             arg.set(ValueLayout.JAVA_LONG, 32, 0);

@@ -74,6 +74,18 @@ public final class Userfaultfd implements AutoCloseable {
                 SysNr.IOCTL, fd, UFFDIO_WRITEPROTECT, arg.address());
     }
 
+    /**
+     * Removes the write-protection of [start, end): its pages read as written until protected again, and
+     * writing them takes no fault.
+     */
+    public void unprotect(long start, long end) throws ErrnoException {
+        arg.set(ValueLayout.JAVA_LONG, 0, start);
+        arg.set(ValueLayout.JAVA_LONG, 8, end - start);
+        arg.set(ValueLayout.JAVA_LONG, 16, 0);
+        Syscall.call("ioctl(UFFDIO_WRITEPROTECT, off) of " + Long.toHexString(start) + "-" + Long.toHexString(end),
+                SysNr.IOCTL, fd, UFFDIO_WRITEPROTECT, arg.address());
+    }
+
     @Override
     public void close() {
         if (!closed) {

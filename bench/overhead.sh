@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# What periodic incremental checkpoints cost a memory-bound process (issue 6, item 5), measured by alternating
+# short phases on ONE process, so that the VM's drift and the other load on the machine hit every mode alike:
+#
+#   bench/overhead.sh every SECS [HOT_MIB]   the same process as a group under `cryo run --every ${EVERY}s` (the
+#                                    supervisor's warm checkpoints) for SECS seconds, with CRYO_TIMINGS: per
+#                                    checkpoint the engine's phases, and over the run the workload's writes/s,
+#                                    writes/CPU-s, CPU share and minor faults (the write-protect faults) per
+#                                    interval; CRYO_HOT_CHUNKS=0 in the environment to compare
+#   bench/overhead.sh [HOT_MIB]      workloads/dirtyrate01 1024 0 [HOT_MIB]: random 64-byte writes over all of
+#                                    1 GiB (the worst case: every page written between two checkpoints), or
+#                                    over its first HOT_MIB MiB with a read anywhere for each (a hot working set)
+#
+#   EVERY=10     seconds between checkpoints within a checkpointing phase (the first at its start)
+#   PHASE=20     seconds a phase lasts (a multiple of EVERY: whole intervals)
+#   ROUNDS=6     rounds of: none, then for each of MODES: the mode, none
+#   MODES="hot nohot"  hot: as shipped; nohot: CRYO_HOT_CHUNKS=0 (every written page protected again)
+#
+# Checkpoints are `cryo checkpoint PID --incremental --leave-running` through warm daemons (one per mode: the
+# mode is read at the daemon's start); the tracker stays armed across phases, so a phase without checkpoints
+# differs from one with only by the checkpoints. Per phase, from the workload's ticks: writes/s (what the issue
+# asks), writes per CPU-second of the writing thread (slower per CPU: faults, cache), its CPU share (lost CPU:
+# frozen, or preempted), minor faults/s; and the checkpoints' summed freeze_ms. At the end, per mode, each
+# phase against the mean of the two phases without checkpoints around it: mean, median, min, max.
+# Under heavy load (other work on the machine) a checkpoint of 1 GiB can take longer than EVERY: phases then
+# hold fewer checkpoints than planned (the "ckpts" column says how many).
+set -euo pipefail
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cryo=$repo/cryo
+"$cryo" --version >/dev/null
+export CRYO_NO_BUILD=1 CRYO_NO_DAEMON=0
+
+if [[ ${1:-} == every ]]; then
+    secs=${2:?usage: bench/overhead.sh every SECS [HOT_MIB]} hot=${3:-}
+    base=$(mktemp -d /var/tmp/cryo-bench-ovh.XXXXXX)
+    export CRYO_STORE=$base/store CRYO_RUN_DIR=$base/run CRYO_NO_DAEMON=1
+    name=ovh-$$
+    # the supervisor may still be finishing a checkpoint's files as it goes: try the removal again
+    trap '"$cryo" kill "$name" >/dev/null 2>&1 || true; rm -rf "$base" 2>/dev/null || { sleep 2; rm -rf "$base"; }' EXIT
+    CRYO_TIMINGS=1 "$cryo" run --detach --name "$name" --every "${EVERY:-10}s" --keep 2 -- \
+        "$repo/workloads/target/dirtyrate01" 1024 0 $hot >/dev/null
+    sleep "$secs"
+    g=$CRYO_RUN_DIR/groups/$name
+    echo "cryo run --every ${EVERY:-10}s dirtyrate01 1024 0 $hot for ${secs}s, CRYO_HOT_CHUNKS=${CRYO_HOT_CHUNKS:-1}," \
+        "commit $(git -C "$repo" rev-parse --short HEAD), load $(cut -d' ' -f1 /proc/loadavg)"
+    grep -o "checkpoint of .*\|timings: checkpoint.*" "$g/supervisor.log" |
+        sed -E 's/ (open|prepare [0-9]+|injected [0-9]+|files\+identity [0-9]+|sysv ipc|crash-points)=[^ ]*//g'
+    # per tick: writes ns cpu_ns minflt; the first 5 (start-up) not counted
+    tail -n +6 "$g/log" | grep -o 'writes=.*' | tr '=' ' ' | awk -v e="${EVERY:-10}" '{w+=$2; ns+=$4; c+=$6; f+=$8; n++}
+        END {printf "ticks %d: %.2f M writes/s, %.2f M writes/cpu-s, cpu share %.1f%%, %.0f minor faults per %d s\n",
+             n, w / ns * 1e3, w / c * 1e3, 100 * c / ns, f / (ns / 1e9) * e, e}'
+    echo "minor faults per tick (write-protect faults after each checkpoint):"
+    tail -n +6 "$g/log" | grep -o 'minflt=[0-9]*' | cut -d= -f2 | paste -sd' '
+    exit 0
+fi
+every=${EVERY:-10} phase=${PHASE:-20} rounds=${ROUNDS:-6} modes=${MODES:-hot nohot} hot=${1:-}
+base=$(mktemp -d /var/tmp/cryo-bench-ovh.XXXXXX)
+export CRYO_STORE=$base/store CRYO_RUN_DIR=$base/run
+log=$base/wl.log
+daemons=()
+cleanup() {
+    [[ -f $base/pid ]] && kill -9 "$(cat "$base/pid")" 2>/dev/null || true
+    for m in "${daemons[@]}"; do CRYO_DAEMON_SOCKET=$base/$m.sock "$cryo" daemon stop >/dev/null 2>&1 || true; done
+    rm -rf "$base"
+}
+trap cleanup EXIT
+for m in $modes; do
+    mkdir -m 0700 "$base/d-$m"
+    if [[ $m == nohot ]]; then env=(CRYO_HOT_CHUNKS=0); else env=(CRYO_HOT_CHUNKS=1); fi
+    env "${env[@]}" CRYO_DAEMON_SOCKET="$base/d-$m/daemon.sock" "$cryo" daemon start >/dev/null
+    daemons+=("d-$m/daemon")
+done
+ckpt() { # MODE -> freeze_ms
+    CRYO_DAEMON_SOCKET=$base/d-$1/daemon.sock "$cryo" checkpoint "$(cat "$base/pid")" --incremental --leave-running \
+        --json | grep -o '"freeze_ms": *[0-9]*' | grep -o '[0-9]*$'
+}
+
+"$repo/cryo-helper/target/cryo-helper" spawn "$log" -- "$repo/workloads/target/dirtyrate01" 1024 0 $hot >"$base/pid"
+for _ in $(seq 1200); do grep -q "tick 3 " "$log" && break; sleep 0.05; done
+first=${modes%% *}
+ckpt "$first" >/dev/null   # the full one, which arms the tracker; not counted
+sleep "$every"
+
+run_phase() { # MODE -> "mode writes ns cpu_ns minflt checkpoints freeze_ms_sum"
+    # checkpoints run in the background on schedule (one at a time: a late one starts when the previous ends);
+    # the phase's ticks end with it, then it waits for its last checkpoint (whose ticks count for neither phase)
+    local mode=$1 from to end n=0 next job=
+    : >"$base/fz"
+    from=$(($(wc -l <"$log") + 1))
+    end=$(($(date +%s) + phase)); next=$(date +%s)
+    while [[ $(date +%s) -lt $end ]]; do
+        if [[ $mode != none && $(date +%s) -ge $next ]] && { [[ -z $job ]] || ! kill -0 "$job" 2>/dev/null; }; then
+            ckpt "$mode" >>"$base/fz" & job=$!
+            n=$((n + 1)); next=$((next + every))
+        fi
+        sleep 0.1
+    done
+    to=$(wc -l <"$log")
+    [[ -z $job ]] || wait "$job" || true
+    sed -n "${from},${to}p" "$log" | grep -o 'writes=.*' | tr '=' ' ' |
+        awk -v m="$mode" -v n=$n -v fz="$(paste -sd+ "$base/fz" | sed 's/^$/0/' | bc)" \
+            '{w+=$2; ns+=$4; c+=$6; f+=$8} END {print m, w, ns, c, f, n, fz}'
+}
+
+echo "dirtyrate01 1024 0 $hot: EVERY=$every PHASE=$phase ROUNDS=$rounds MODES=\"$modes\", commit $(git -C "$repo" rev-parse --short HEAD)"
+printf '%-6s %10s %12s %7s %10s %6s %8s %s\n' phase Mwrites/s Mwrites/cpu-s cpu% minflt/s ckpts freeze_ms load
+show() { awk -v load="$(cut -d' ' -f1 /proc/loadavg)" '{printf "%-6s %10.2f %12.2f %7.1f %10.0f %6d %8d %s\n",
+    $1, $2 / $3 * 1e3, $2 / $4 * 1e3, 100 * $4 / $3, $5 / $3 * 1e9, $6, $7, load}'; }
+seq_=(); for r in $(seq "$rounds"); do for m in $modes; do seq_+=(none "$m"); done; done; seq_+=(none)
+for m in "${seq_[@]}"; do run_phase "$m" | tee -a "$base/phases" | show; done
+# each phase with checkpoints against the mean of the phases without around it
+awk '{m[NR]=$1; w[NR]=$2/$3; c[NR]=$2/$4; s[NR]=$4/$3; f[NR]=$5/$3*1e9; fz[NR]=100*$7/($3/1e6)}
+    END {for (i = 2; i < NR; i++) if (m[i] != "none") {
+        printf "%s %.2f %.2f %.2f %.0f %.2f\n", m[i], 100 * (w[i] / ((w[i-1] + w[i+1]) / 2) - 1),
+            100 * (c[i] / ((c[i-1] + c[i+1]) / 2) - 1), 100 * (s[i] - (s[i-1] + s[i+1]) / 2),
+            f[i] - (f[i-1] + f[i+1]) / 2, fz[i]}}' "$base/phases" | sort -k1,1 -s >"$base/rel"
+echo "against the neighbouring phases without checkpoints: writes/s %, writes/cpu-s %, cpu share points,"
+echo "extra minflt/s, frozen % of the phase (mean median min max over the phases of each mode)"
+for m in $modes; do
+    for k in 2 3 4 5 6; do
+        grep "^$m " "$base/rel" | cut -d' ' -f$k | sort -g |
+            awk -v m="$m" -v k=$k 'BEGIN {split("x writes/s% writes/cpu-s% cpu-share-pts minflt/s frozen%", h, " ")}
+                {a[NR]=$1; t+=$1} END {printf "%-6s %-15s mean %8.2f median %8.2f min %8.2f max %8.2f (n=%d)\n",
+                m, h[k], t/NR, (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2), a[1], a[NR], NR}'
+    done
+done
