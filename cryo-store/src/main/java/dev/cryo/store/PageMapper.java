@@ -68,7 +68,9 @@ final class PageMapper {
             Map<Long, Long> frameAt = new HashMap<>();
             List<long[]> frames = new ArrayList<>(); // (pack, frame, offset in decoded)
             long decodedSize = 0;
+            long t0 = System.nanoTime();
             findAll(keys, chunk);
+            long t1 = System.nanoTime();
             for (int p = 0; p < n; p++) {
                 long lo = keys[2 * p], hi = keys[2 * p + 1];
                 int g = chunk[p];
@@ -113,7 +115,9 @@ final class PageMapper {
                 }
                 where[p] = -(at + t.chunkOffset[c]) - 1;
             }
+            long t2 = System.nanoTime();
             populate(packs, usedFrom, usedTo);
+            long t3 = System.nanoTime();
             if (decodedSize > 0) {
                 decoded = NativeBuffer.map(decodedSize);
                 decodeAll(frames, packs, decoded);
@@ -121,7 +125,11 @@ final class PageMapper {
                     if (where[p] < 0) where[p] = decoded.address() + (-where[p] - 1);
                 }
             }
+            long t4 = System.nanoTime();
             checkAll(blob, where, chunk);
+            long t5 = System.nanoTime();
+            if (TRACE) System.err.printf("cryo-store: map %d pages: find %.1f ms, walk %.1f, populate %.1f, decode %.1f, check %.1f%n",
+                    n, (t1 - t0) / 1e6, (t2 - t1) / 1e6, (t3 - t2) / 1e6, (t4 - t3) / 1e6, (t5 - t4) / 1e6);
             return new PageMap(size, where, arena, decoded);
         } catch (IOException | RuntimeException e) {
             arena.close();
@@ -131,6 +139,8 @@ final class PageMapper {
     }
 
     private static final int ZERO = -2;
+    /** -Dcryo.store.trace=true: where a map's time goes, on stderr (as the index writer's trace). */
+    private static final boolean TRACE = Boolean.getBoolean("cryo.store.trace");
 
     /** The global chunk number of every page (-1: in no index, {@link #ZERO}: a zero page), on all threads. */
     private void findAll(long[] keys, int[] chunk) throws IOException {
