@@ -65,55 +65,21 @@ final class PageMapper {
             long[] usedFrom = new long[packs.length], usedTo = new long[packs.length];
             long[] where = new long[n];     // raw frame: address; compressed frame: -(offset in decoded) - 1
             int[] chunk = new int[n];       // global chunk number, or ZERO
-            Map<Long, Long> frameAt = new HashMap<>();
-            List<long[]> frames = new ArrayList<>(); // (pack, frame, offset in decoded)
-            long decodedSize = 0;
+            long t0 = System.nanoTime();
             findAll(keys, chunk);
+            long t1 = System.nanoTime();
+            Placement place = new Placement(blob, packs, usedFrom, usedTo, where, arena);
             for (int p = 0; p < n; p++) {
-                long lo = keys[2 * p], hi = keys[2 * p + 1];
                 int g = chunk[p];
                 if (g == ZERO) continue;
-                if (g < 0) throw ChunkReader.notIndexed(layout, lo, hi);
-                int pack = index.packOf(g);
-                PackTable t = index.table(pack);
-                int c = index.localOf(g);
-                int frame = t.chunkFrame[c];
-                long expected = Math.min(PAGE, size - (long) p * PAGE);
-                if (t.chunkLen[c] != expected) {
-                    throw new StoreException("checkpoint " + checkpointId + ": blob '" + blob.name() + "' page " + p
-                            + " has " + t.chunkLen[c] + " bytes, expected " + expected);
-                }
-                MemorySegment file = packs[pack];
-                if (file == null) {
-                    packs[pack] = file = mapPack(pack, arena);
-                    usedFrom[pack] = Long.MAX_VALUE;
-                }
-                long end = t.frameOffset[frame] + t.frameCompLen[frame];
-                usedFrom[pack] = Math.min(usedFrom[pack], t.frameOffset[frame]);
-                usedTo[pack] = Math.max(usedTo[pack], end);
-                if (end > file.byteSize()) {
-                    throw new StoreException(describe(pack) + ": damaged pack (truncated at frame offset "
-                            + t.frameOffset[frame] + ")");
-                }
-                if (t.frameCodec[frame] == FrameCodec.RAW) {
-                    if (t.frameCompLen[frame] != t.frameRawLen[frame]) {
-                        throw new StoreException(describe(pack) + ": damaged pack (raw frame of "
-                                + t.frameCompLen[frame] + " bytes, expected " + t.frameRawLen[frame] + ")");
-                    }
-                    where[p] = file.address() + t.frameOffset[frame] + t.chunkOffset[c];
-                    continue;
-                }
-                long key = (long) pack << 32 | frame;
-                Long at = frameAt.get(key);
-                if (at == null) {
-                    at = decodedSize;
-                    frameAt.put(key, at);
-                    frames.add(new long[] {pack, frame, at});
-                    decodedSize += (t.frameRawLen[frame] + 63) & -64;
-                }
-                where[p] = -(at + t.chunkOffset[c]) - 1;
+                if (g < 0) throw ChunkReader.notIndexed(layout, keys[2 * p], keys[2 * p + 1]);
+                place.page(p, g);
             }
+            List<long[]> frames = place.frames;
+            long decodedSize = place.decodedSize;
+            long t2 = System.nanoTime();
             populate(packs, usedFrom, usedTo);
+            long t3 = System.nanoTime();
             if (decodedSize > 0) {
                 decoded = NativeBuffer.map(decodedSize);
                 decodeAll(frames, packs, decoded);
@@ -121,7 +87,11 @@ final class PageMapper {
                     if (where[p] < 0) where[p] = decoded.address() + (-where[p] - 1);
                 }
             }
+            long t4 = System.nanoTime();
             checkAll(blob, where, chunk);
+            long t5 = System.nanoTime();
+            if (TRACE) System.err.printf("cryo-store: map %d pages: find %.1f ms, walk %.1f, populate %.1f, decode %.1f, check %.1f%n",
+                    n, (t1 - t0) / 1e6, (t2 - t1) / 1e6, (t3 - t2) / 1e6, (t4 - t3) / 1e6, (t5 - t4) / 1e6);
             return new PageMap(size, where, arena, decoded);
         } catch (IOException | RuntimeException e) {
             arena.close();
@@ -131,6 +101,75 @@ final class PageMapper {
     }
 
     private static final int ZERO = -2;
+
+    /**
+     * Finds where each page lies (its pack mapped on first use). Per page in a method of its own: called per
+     * page, the JIT compiles it within the first few hundred pages, where the body of one long loop would
+     * run interpreted in a JVM that lives for one command.
+     */
+    private final class Placement {
+        final Manifest.Blob blob;
+        final MemorySegment[] packs;
+        final long[] usedFrom, usedTo, where;
+        final Arena arena;
+        final Map<Long, Long> frameAt = new HashMap<>();
+        final List<long[]> frames = new ArrayList<>(); // (pack, frame, offset in decoded)
+        long decodedSize;
+
+        Placement(Manifest.Blob blob, MemorySegment[] packs, long[] usedFrom, long[] usedTo, long[] where, Arena arena) {
+            this.blob = blob;
+            this.packs = packs;
+            this.usedFrom = usedFrom;
+            this.usedTo = usedTo;
+            this.where = where;
+            this.arena = arena;
+        }
+
+        /** Page {@code p}, chunk {@code g}: raw frame: its address; compressed frame: -(offset in decoded) - 1. */
+        void page(int p, int g) throws IOException {
+            int pack = index.packOf(g);
+            PackTable t = index.table(pack);
+            int c = index.localOf(g);
+            int frame = t.chunkFrame[c];
+            long expected = Math.min(PAGE, blob.size() - (long) p * PAGE);
+            if (t.chunkLen[c] != expected) {
+                throw new StoreException("checkpoint " + checkpointId + ": blob '" + blob.name() + "' page " + p
+                        + " has " + t.chunkLen[c] + " bytes, expected " + expected);
+            }
+            MemorySegment file = packs[pack];
+            if (file == null) {
+                packs[pack] = file = mapPack(pack, arena);
+                usedFrom[pack] = Long.MAX_VALUE;
+            }
+            long end = t.frameOffset[frame] + t.frameCompLen[frame];
+            usedFrom[pack] = Math.min(usedFrom[pack], t.frameOffset[frame]);
+            usedTo[pack] = Math.max(usedTo[pack], end);
+            if (end > file.byteSize()) {
+                throw new StoreException(describe(pack) + ": damaged pack (truncated at frame offset "
+                        + t.frameOffset[frame] + ")");
+            }
+            if (t.frameCodec[frame] == FrameCodec.RAW) {
+                if (t.frameCompLen[frame] != t.frameRawLen[frame]) {
+                    throw new StoreException(describe(pack) + ": damaged pack (raw frame of "
+                            + t.frameCompLen[frame] + " bytes, expected " + t.frameRawLen[frame] + ")");
+                }
+                where[p] = file.address() + t.frameOffset[frame] + t.chunkOffset[c];
+                return;
+            }
+            long key = (long) pack << 32 | frame;
+            Long at = frameAt.get(key);
+            if (at == null) {
+                at = decodedSize;
+                frameAt.put(key, at);
+                frames.add(new long[] {pack, frame, at});
+                decodedSize += (t.frameRawLen[frame] + 63) & -64;
+            }
+            where[p] = -(at + t.chunkOffset[c]) - 1;
+        }
+    }
+
+    /** -Dcryo.store.trace=true: where a map's time goes, on stderr (as the index writer's trace). */
+    private static final boolean TRACE = Boolean.getBoolean("cryo.store.trace");
 
     /** The global chunk number of every page (-1: in no index, {@link #ZERO}: a zero page), on all threads. */
     private void findAll(long[] keys, int[] chunk) throws IOException {
