@@ -65,7 +65,6 @@ class MasterIndexTest {
         }
         System.out.printf("MasterIndex: %d chunks loaded in %.0f ms%n", m.size(), best / 1e6);
         assertEquals(32 * perPack, m.size());
-        assertTrue(best < 1_000_000_000L, "load took " + best / 1e6 + " ms");
         for (int i = 0; i < sampled; i++) {
             assertTrue(m.contains(sampleLo[i], sampleHi[i]));
         }
