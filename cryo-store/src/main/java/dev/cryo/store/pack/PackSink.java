@@ -5,6 +5,7 @@ import dev.cryo.store.StoreErrors;
 import dev.cryo.store.StoreLayout;
 import dev.cryo.store.chunk.ChunkKey;
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -49,8 +50,14 @@ public final class PackSink {
     }
 
     /** Appends one frame holding {@code n} chunks (keys as lo/hi pairs). */
-    public synchronized void append(byte[] frame, int compLen, int rawLen, byte codec, long[] keys, int[] offs,
+    public void append(byte[] frame, int compLen, int rawLen, byte codec, long[] keys, int[] offs,
             int[] lens, int n) throws IOException {
+        append(MemorySegment.ofArray(frame), compLen, rawLen, codec, keys, offs, lens, n);
+    }
+
+    /** The same from a segment: a native one is written without a copy through a temporary direct buffer. */
+    public synchronized void append(MemorySegment frame, int compLen, int rawLen, byte codec,
+            long[] keys, int[] offs, int[] lens, int n) throws IOException {
         if (channel == null) {
             tmp = SecureFiles.tempPath(layout, "pack");
             tmpFiles.add(tmp);
@@ -59,7 +66,7 @@ public final class PackSink {
             position = 0;
             flushedTo = 0;
         }
-        ByteBuffer buf = ByteBuffer.wrap(frame, 0, compLen);
+        ByteBuffer buf = frame.asSlice(0, compLen).asByteBuffer();
         long at = position;
         while (buf.hasRemaining()) {
             position += channel.write(buf);
