@@ -31,6 +31,8 @@ final class ChunkPipeline {
     static final int PAGE = ZeroPages.PAGE;
     static final int BATCH_PAGES = 256;
     static final long BATCH_BYTES = (long) BATCH_PAGES * PAGE;
+    /** Pages per call of a batch's inner passes (see {@code Job.batch}). */
+    static final int GROUP = 16;
 
     private final MasterIndex index;
     private final Arena arena = Arena.ofAuto();
@@ -127,7 +129,10 @@ final class ChunkPipeline {
         /**
          * One batch in three passes, so the per-page work is a few calls and no objects: zero check, hash and
          * index lookup of every page; this checkpoint's own keys under one lock for the whole batch; then the
-         * new chunks into frames, which refer to native input rather than copying it.
+         * new chunks into frames, which refer to native input rather than copying it. The passes loop over
+         * groups of {@link #GROUP} pages in methods of their own: a method called that often is compiled
+         * after a few batches, where one loop over a whole batch would run interpreted for the first ~100 MiB
+         * of a command's short-lived JVM (the JIT compiles a method on calls, a loop only after ~60k turns).
          */
         private void batch(Worker w, int b) throws IOException {
             long start = (long) b * BATCH_BYTES;
@@ -139,13 +144,34 @@ final class ChunkPipeline {
                 data = w.batch();
                 from = 0;
             }
-            long address = data.address() + from;
             int pages = (end + PAGE - 1) / PAGE;
             int k0 = keyAt + 2 * b * BATCH_PAGES;
-            long[] h = keys;
             boolean[] fresh = w.fresh();
             int candidates = 0;
-            for (int p = 0, off = 0, k = k0; p < pages; p++, off += PAGE, k += 2) {
+            for (int p = 0; p < pages; p += GROUP) {
+                candidates += classify(data, from, end, p, Math.min(pages, p + GROUP), k0, fresh);
+            }
+            if (candidates == 0) {
+                return;
+            }
+            synchronized (session) {
+                for (int p = 0; p < pages; p += GROUP) {
+                    claim(p, Math.min(pages, p + GROUP), k0, fresh);
+                }
+            }
+            FrameBuilder fb = w.frames();
+            for (int p = 0; p < pages; p += GROUP) {
+                frame(fb, data, from, end, p, Math.min(pages, p + GROUP), k0, fresh);
+            }
+            fb.release();
+        }
+
+        /** Zero check, hash and index lookup of pages [p0, p1); returns how many are not in the index. */
+        private int classify(MemorySegment data, long from, int end, int p0, int p1, int k0, boolean[] fresh) {
+            long[] h = keys;
+            long address = data.address() + from;
+            int candidates = 0;
+            for (int p = p0, off = p0 * PAGE, k = k0 + 2 * p0; p < p1; p++, off += PAGE, k += 2) {
                 int n = Math.min(PAGE, end - off);
                 if (ZeroPages.isZero(data, from + off, n)) {
                     h[k] = 0;
@@ -160,23 +186,27 @@ final class ChunkPipeline {
                     candidates++;
                 }
             }
-            if (candidates == 0) {
-                return;
-            }
-            synchronized (session) {
-                for (int p = 0, k = k0; p < pages; p++, k += 2) {
-                    if (fresh[p]) {
-                        fresh[p] = session.add(h[k], h[k + 1]);
-                    }
+            return candidates;
+        }
+
+        /** Keeps as new only the pages of [p0, p1) no other batch of this checkpoint has stored (holding the lock). */
+        private void claim(int p0, int p1, int k0, boolean[] fresh) {
+            long[] h = keys;
+            for (int p = p0, k = k0 + 2 * p0; p < p1; p++, k += 2) {
+                if (fresh[p]) {
+                    fresh[p] = session.add(h[k], h[k + 1]);
                 }
             }
-            FrameBuilder fb = w.frames();
-            for (int p = 0, off = 0, k = k0; p < pages; p++, off += PAGE, k += 2) {
+        }
+
+        private void frame(FrameBuilder fb, MemorySegment data, long from, int end, int p0, int p1, int k0,
+                boolean[] fresh) throws IOException {
+            long[] h = keys;
+            for (int p = p0, off = p0 * PAGE, k = k0 + 2 * p0; p < p1; p++, off += PAGE, k += 2) {
                 if (fresh[p]) {
                     fb.add(h[k], h[k + 1], data, from + off, Math.min(PAGE, end - off));
                 }
             }
-            fb.release();
         }
 
         synchronized void await() throws InterruptedIOException {
