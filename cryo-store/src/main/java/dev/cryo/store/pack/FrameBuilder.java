@@ -24,7 +24,7 @@ public final class FrameBuilder {
     static final int RANDOM_DISTINCT = 80;
     private static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG_UNALIGNED;
 
-    private final PackSink sink;
+    private final PackSink.Lane sink;
     private final byte codec;
     private final Arena arena = Arena.ofAuto();
     private final Frame packable = new Frame(arena);
@@ -67,7 +67,7 @@ public final class FrameBuilder {
     }
 
     public FrameBuilder(PackSink sink, Compression compression) {
-        this.sink = sink;
+        this.sink = sink == null ? null : sink.lane();
         this.codec = FrameCodec.codecOf(compression);
     }
 
