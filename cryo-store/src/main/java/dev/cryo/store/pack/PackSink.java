@@ -73,13 +73,10 @@ public final class PackSink {
 
         private Lane() {}
 
-        /** Appends one frame holding {@code n} chunks (keys as lo/hi pairs). */
-        public void append(byte[] frame, int compLen, int rawLen, byte codec, long[] keys, int[] offs, int[] lens,
-                int n) throws IOException {
-            append(MemorySegment.ofArray(frame), compLen, rawLen, codec, keys, offs, lens, n);
-        }
-
-        /** The same from a segment: a native one is written without a copy through a temporary direct buffer. */
+        /**
+         * Appends one frame holding {@code n} chunks (keys as lo/hi pairs); a native segment is written
+         * without a copy through a temporary direct buffer.
+         */
         public synchronized void append(MemorySegment frame, int compLen, int rawLen, byte codec, long[] keys,
                 int[] offs, int[] lens, int n) throws IOException {
             Lane into = channel == null && bytesWritten.get() < SHARED_BYTES ? shared : this;
