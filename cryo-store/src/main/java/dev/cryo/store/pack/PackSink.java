@@ -23,10 +23,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link Lane} of its own: the first {@link #SHARED_BYTES} of a sink go to one shared pack (a small
  * checkpoint makes one pack, not one per thread), everything after to the lane's own pack, so the kernel's
  * copies into the page cache (the largest part of a write) run on all cores at once instead of queueing
- * on one file. A full pack gets its trailer
- * and is handed to a background thread that fsyncs it and renames it into packs/xx/, so writers never wait
- * on the disk until {@link #finish}. Until an index names them, published packs are invisible (and gc
- * removes them).
+ * on one file. A full pack gets its trailer and is handed to a background thread that fsyncs it and
+ * renames it into packs/xx/, so writers never wait on the disk until {@link #finish}. Until an index names
+ * them, published packs are invisible (and gc removes them).
  */
 public final class PackSink {
     /** A pack that is durable under packs/. */
@@ -62,7 +61,7 @@ public final class PackSink {
         return l;
     }
 
-    /** One writer's open pack. Lock order: a lane, then the sink. */
+    /** One writer's open pack. Lock order: a lane, then the shared lane, then the sink. */
     public final class Lane {
         private FileChannel channel;
         private Path tmp;
