@@ -6,7 +6,8 @@
 #
 #   bench/store-throughput.sh [MIB] [MIX...]     default: 1024 MiB, mixes random heap zero dup mixed
 #   COMPRESSION=lz4|zstd|none (default lz4), PASSES=2, DIR=/var/tmp (stores on local disk)
-# JVM options as the launcher's (C1 only); JAVA_OPTS adds more (e.g. -Dcryo.store.fsync=off, -Dcryo.store.trace=true).
+# JVM options as the launcher's (C1 only); JAVA_OPTS adds more (e.g. -Dcryo.store.fsync=off, -Dcryo.store.trace=true,
+# -Dbench.read=false for the write path alone; a profiler tells the passes by their thread, bench-passes).
 # Mixes: random (incompressible), heap (small integers, pointers, counters: compresses ~2x), zero, dup (64
 # distinct pages repeated), mixed (a quarter of each). Prints one line per pass (wall and CPU seconds).
 set -euo pipefail

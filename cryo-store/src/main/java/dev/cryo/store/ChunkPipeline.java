@@ -8,8 +8,8 @@ import dev.cryo.store.pack.FrameBuilder;
 import dev.cryo.store.pack.PackSink;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -19,19 +19,23 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The write path: the caller's pages are cut into 1 MiB batches; each batch is copied into the working
- * thread's own array (one bulk copy; everything after it works on a plain byte[], which a JVM that lives
- * for one command runs fast long before the JIT has compiled the memory-segment paths), checked for zero
- * pages, hashed (XXH3-128), looked up in the index and this checkpoint's own keys, and its new chunks are
- * packed into frames. The caller's thread works on the batches itself, helped by {@code threads - 1}
+ * The write path: the caller's pages are cut into 1 MiB batches; each batch is checked for zero pages,
+ * hashed (XXH3-128, native, where the pages lie), looked up in the index and this checkpoint's own keys,
+ * and its new chunks are packed into frames. Native input is never copied before the kernel's write (raw
+ * frames are written from it, compressed ones compressed from it); heap input is first copied into the
+ * working thread's native batch buffer. The caller's thread works on the batches itself, helped by {@code threads - 1}
  * worker threads, and returns when all are done (the caller may then reuse its buffer). Buffers and frame
  * builders are pooled, so nothing is allocated per page.
  */
 final class ChunkPipeline {
     static final int PAGE = ZeroPages.PAGE;
     static final int BATCH_PAGES = 256;
+    static final long BATCH_BYTES = (long) BATCH_PAGES * PAGE;
+    /** Pages per call of a batch's inner passes (see {@code Job.batch}). */
+    static final int GROUP = 16;
 
     private final MasterIndex index;
+    private final Arena arena = Arena.ofAuto();
     private final KeySet session = new KeySet(1 << 16);
     private final ExecutorService helpers;
     private final BlockingQueue<Worker> workers;
@@ -51,14 +55,18 @@ final class ChunkPipeline {
         int n = threads + 2;
         this.workers = new ArrayBlockingQueue<>(n);
         for (int i = 0; i < n; i++) {
-            Worker w = new Worker(new FrameBuilder(sink, compression), new byte[BATCH_PAGES * PAGE]);
+            Worker w = new Worker(new FrameBuilder(sink, compression), arena.allocate(BATCH_BYTES, PAGE),
+                    new boolean[BATCH_PAGES]);
             allWorkers.add(w);
             workers.add(w);
         }
     }
 
-    /** What one working thread holds: its frame builder and its batch array. */
-    private record Worker(FrameBuilder frames, byte[] batch) {}
+    /**
+     * What one working thread holds: its frame builder, a native batch buffer (for input on the heap) and
+     * which pages of the batch are new.
+     */
+    private record Worker(FrameBuilder frames, MemorySegment batch, boolean[] fresh) {}
 
     static int defaultThreads() {
         return Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
@@ -80,7 +88,7 @@ final class ChunkPipeline {
             this.len = len;
             this.keys = keys;
             this.keyAt = keyAt;
-            this.batches = (int) ((len + (long) BATCH_PAGES * PAGE - 1) / ((long) BATCH_PAGES * PAGE));
+            this.batches = (int) ((len + BATCH_BYTES - 1) / BATCH_BYTES);
         }
 
         @Override
@@ -118,33 +126,85 @@ final class ChunkPipeline {
             }
         }
 
+        /**
+         * One batch in three passes, so the per-page work is a few calls and no objects: zero check, hash and
+         * index lookup of every page; this checkpoint's own keys under one lock for the whole batch; then the
+         * new chunks into frames, which refer to native input rather than copying it. The passes loop over
+         * groups of {@link #GROUP} pages in methods of their own: a method called that often is compiled
+         * after a few batches, where one loop over a whole batch would run interpreted for the first ~100 MiB
+         * of a command's short-lived JVM (the JIT compiles a method on calls, a loop only after ~60k turns).
+         */
         private void batch(Worker w, int b) throws IOException {
-            long start = (long) b * BATCH_PAGES * PAGE;
-            int end = (int) (Math.min(len, start + (long) BATCH_PAGES * PAGE) - start);
-            byte[] data = w.batch();
-            MemorySegment.copy(src, ValueLayout.JAVA_BYTE, start, data, 0, end);
+            long start = (long) b * BATCH_BYTES;
+            int end = (int) (Math.min(len, start + BATCH_BYTES) - start);
+            MemorySegment data = src;
+            long from = start;
+            if (!src.isNative()) {
+                MemorySegment.copy(src, start, w.batch(), 0, end);
+                data = w.batch();
+                from = 0;
+            }
+            int pages = (end + PAGE - 1) / PAGE;
+            int k0 = keyAt + 2 * b * BATCH_PAGES;
+            boolean[] fresh = w.fresh();
+            int candidates = 0;
+            for (int p = 0; p < pages; p += GROUP) {
+                candidates += classify(data, from, end, p, Math.min(pages, p + GROUP), k0, fresh);
+            }
+            if (candidates == 0) {
+                return;
+            }
+            synchronized (session) {
+                for (int p = 0; p < pages; p += GROUP) {
+                    claim(p, Math.min(pages, p + GROUP), k0, fresh);
+                }
+            }
             FrameBuilder fb = w.frames();
-            int k = keyAt + 2 * b * BATCH_PAGES;
+            for (int p = 0; p < pages; p += GROUP) {
+                frame(fb, data, from, end, p, Math.min(pages, p + GROUP), k0, fresh);
+            }
+            fb.release();
+        }
+
+        /** Zero check, hash and index lookup of pages [p0, p1); returns how many are not in the index. */
+        private int classify(MemorySegment data, long from, int end, int p0, int p1, int k0, boolean[] fresh) {
             long[] h = keys;
-            for (int off = 0; off < end; off += PAGE, k += 2) {
+            long address = data.address() + from;
+            int candidates = 0;
+            for (int p = p0, off = p0 * PAGE, k = k0 + 2 * p0; p < p1; p++, off += PAGE, k += 2) {
                 int n = Math.min(PAGE, end - off);
-                if (ZeroPages.isZero(data, off, n)) {
+                if (ZeroPages.isZero(data, from + off, n)) {
                     h[k] = 0;
                     h[k + 1] = 0;
+                    fresh[p] = false;
                     continue;
                 }
-                Xxh3.hash128(data, off, n, h, k);
-                long lo = h[k];
-                long hi = h[k + 1];
-                if (index.contains(lo, hi)) {
-                    continue;
+                Xxh3.hash128(address + off, n, h, k);
+                boolean unknown = !index.contains(h[k], h[k + 1]);
+                fresh[p] = unknown;
+                if (unknown) {
+                    candidates++;
                 }
-                boolean fresh;
-                synchronized (session) {
-                    fresh = session.add(lo, hi);
+            }
+            return candidates;
+        }
+
+        /** Keeps as new only the pages of [p0, p1) no other batch of this checkpoint has stored (holding the lock). */
+        private void claim(int p0, int p1, int k0, boolean[] fresh) {
+            long[] h = keys;
+            for (int p = p0, k = k0 + 2 * p0; p < p1; p++, k += 2) {
+                if (fresh[p]) {
+                    fresh[p] = session.add(h[k], h[k + 1]);
                 }
-                if (fresh) {
-                    fb.add(lo, hi, data, off, n);
+            }
+        }
+
+        private void frame(FrameBuilder fb, MemorySegment data, long from, int end, int p0, int p1, int k0,
+                boolean[] fresh) throws IOException {
+            long[] h = keys;
+            for (int p = p0, off = p0 * PAGE, k = k0 + 2 * p0; p < p1; p++, off += PAGE, k += 2) {
+                if (fresh[p]) {
+                    fb.add(h[k], h[k + 1], data, from + off, Math.min(PAGE, end - off));
                 }
             }
         }

@@ -29,6 +29,7 @@ final class ContentCheckpointWriter implements CheckpointWriter {
     private final StoreLock lock;
     private final PackSink sink;
     private final ChunkPipeline pipeline;
+    private final MasterIndex index;
     private final List<PageBlobWriter> blobs = new ArrayList<>();
     private boolean finished;
 
@@ -36,6 +37,7 @@ final class ContentCheckpointWriter implements CheckpointWriter {
         this.store = store;
         this.layout = store.layout();
         this.lock = lock;
+        this.index = index;
         this.sink = new PackSink(layout, PACK_TARGET);
         this.pipeline = new ChunkPipeline(index, sink, ChunkPipeline.defaultThreads(), compression);
     }
@@ -107,10 +109,10 @@ final class ContentCheckpointWriter implements CheckpointWriter {
         }
         // the index is written (and made durable) on another thread while the manifest is encoded and its
         // temporary file synced here; the manifest is renamed into place only once the index is durable
-        CompletableFuture<Void> index = packs.isEmpty() ? CompletableFuture.completedFuture(null)
-                : CompletableFuture.runAsync(() -> {
+        CompletableFuture<String> indexFile = packs.isEmpty() ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.supplyAsync(() -> {
                     try {
-                        IndexFile.write(layout, packs);
+                        return IndexFile.write(layout, packs);
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
                     }
@@ -123,7 +125,7 @@ final class ContentCheckpointWriter implements CheckpointWriter {
         try {
             tmp = SecureFiles.writeTemp(layout, target, enc.bytes());
             long t1 = System.nanoTime();
-            index.join();
+            indexFile.join();
             if (TRACE) {
                 System.err.printf("cryo-store: manifest written %.3f s, then waited %.3f s for the index (%d packs)%n",
                         (t1 - tPacks) / 1e9, (System.nanoTime() - t1) / 1e9, packs.size());
@@ -139,14 +141,14 @@ final class ContentCheckpointWriter implements CheckpointWriter {
             throw new IOException(e.getCause());
         } finally {
             if (tmp == null) {
-                index.exceptionally(e -> null).join(); // the manifest failed: let the index finish before cleaning up
+                indexFile.exceptionally(e -> null).join(); // the manifest failed: let the index finish before cleaning up
             }
         }
         SecureFiles.publishWritten(tmp, target);
         finished = true;
         pipeline.shutdown();
         lock.close();
-        store.invalidateIndex();
+        store.committed(index, indexFile.join(), packs);
         return ContentStore.info(enc.id(), stored.created(), stored.logicalBytes(), stored.addedBytes(), stored.labels());
     }
 

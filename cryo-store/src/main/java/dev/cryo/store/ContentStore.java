@@ -2,6 +2,7 @@ package dev.cryo.store;
 
 import dev.cryo.store.gc.GarbageCollector;
 import dev.cryo.store.index.MasterIndex;
+import dev.cryo.store.pack.PackSink;
 import dev.cryo.store.lock.StoreLock;
 import dev.cryo.store.manifest.Manifest;
 import dev.cryo.store.manifest.ManifestCodec;
@@ -65,6 +66,20 @@ public final class ContentStore implements Store {
 
     synchronized void invalidateIndex() {
         cachedIndex = null;
+    }
+
+    /**
+     * A writer that started from {@code base} has committed the index file {@code indexId} (null: it wrote
+     * none) over {@code packs}: when nothing else changed the cache since, it is extended in memory, so the
+     * next checkpoint of a long-lived process does not reload every index file (index() still checks the
+     * directory and reloads when another process added or removed one).
+     */
+    synchronized void committed(MasterIndex base, String indexId, List<PackSink.Published> packs) {
+        if (cachedIndex != base) {
+            cachedIndex = null;
+        } else if (indexId != null) {
+            cachedIndex = base.with(indexId, packs);
+        }
     }
 
     @Override

@@ -18,9 +18,19 @@ import java.util.SplittableRandom;
  * {@code cryo} command does; later passes show the warmed-up rate.
  */
 public final class StoreThroughput {
+    /** {@code -Dbench.read=false}: the write path only (profiling it). */
+    private static final boolean READ = !"false".equals(System.getProperty("bench.read"));
+
     private static long cpu() {
         return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
                 .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /** User and system CPU seconds of this process so far (/proc/self/stat, 10 ms ticks). */
+    private static double[] userSys() throws java.io.IOException {
+        String stat = Files.readString(Path.of("/proc/self/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return new double[] {Long.parseLong(f[11]) / 100.0, Long.parseLong(f[12]) / 100.0};
     }
 
     static void fill(MemorySegment mem, String mix, long seed) {
@@ -67,11 +77,30 @@ public final class StoreThroughput {
         MemorySegment mem = Arena.global().allocate(size, 4096);
         fill(mem, mix, 7);
         ByteBuffer back = ByteBuffer.allocateDirect(64 << 20);
+        // the passes run on a thread of their own, so a profiler tells their samples from the fill's
+        Exception[] failed = new Exception[1];
+        Thread writer = new Thread(() -> {
+            try {
+                passes(mix, size, compression, dir, passes, mem, back);
+            } catch (Exception e) {
+                failed[0] = e;
+            }
+        }, "bench-passes");
+        writer.start();
+        writer.join();
+        if (failed[0] != null) {
+            throw failed[0];
+        }
+    }
+
+    private static void passes(String mix, long size, Compression compression, Path dir, int passes, MemorySegment mem,
+            ByteBuffer back) throws Exception {
         for (int pass = 1; pass <= passes; pass++) {
             Path storeDir = dir.resolve("store-" + pass);
             try (Store store = Store.open(storeDir)) {
                 long t0 = System.nanoTime();
                 long c0 = cpu();
+                double[] us0 = userSys();
                 CheckpointInfo info;
                 try (CheckpointWriter w = store.begin(compression)) {
                     BlobWriter b = w.blob("mem/1");
@@ -82,6 +111,15 @@ public final class StoreThroughput {
                 }
                 double ws = (System.nanoTime() - t0) / 1e9;
                 double wc = (cpu() - c0) / 1e9;
+                double[] us1 = userSys();
+                if (!READ) {
+                    System.out.printf("mix=%s size=%dMiB compression=%s pass=%d%s write=%.3fs (%.2f GB/s, cpu %.2fs: "
+                            + "user %.2f sys %.2f) stored=%dMiB%n", mix, size >> 20, compression.name().toLowerCase(),
+                            pass, pass == 1 ? " (cold)" : "", ws, size / ws / 1e9, wc, us1[0] - us0[0], us1[1] - us0[1],
+                            info.addedBytes() >> 20);
+                    delete(storeDir);
+                    continue;
+                }
                 t0 = System.nanoTime();
                 c0 = cpu();
                 try (CheckpointReader cr = store.open(info.id())) {
@@ -101,9 +139,13 @@ public final class StoreThroughput {
                         compression.name().toLowerCase(), pass, pass == 1 ? " (cold)" : "", ws, size / ws / 1e9, wc,
                         info.addedBytes() >> 20, rs, size / rs / 1e9, rc);
             }
-            try (var walk = Files.walk(storeDir)) {
-                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            delete(storeDir);
+        }
+    }
+
+    private static void delete(Path storeDir) throws java.io.IOException {
+        try (var walk = Files.walk(storeDir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 }

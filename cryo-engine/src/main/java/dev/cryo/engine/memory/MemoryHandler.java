@@ -20,6 +20,11 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Memory areas and their contents.
@@ -154,7 +159,7 @@ public final class MemoryHandler {
     /** Streams captured pages into the memory blob (the process may be running again by now). */
     public static void write(Captured captured, BlobWriter blob) throws IOException {
         if (captured.pages() == null) {
-            try (PageStream stream = new PageStream(captured.source(), captured.bytes())) {
+            try (PageStream stream = new PageStream(captured.source(), slices(captured.plan()))) {
                 write(captured, blob, stream);
             }
             return;
@@ -184,26 +189,95 @@ public final class MemoryHandler {
         }
     }
 
+    /** The lengths of the slices {@link #write(Captured, BlobWriter, Pages)} asks for, in order. */
+    private static int[] slices(BlobPlan plan) {
+        int n = 0;
+        for (int i = 0; i < plan.count(); i++) {
+            if (plan.from(i) < 0) n += (int) ((plan.length(i) + WRITE_SLICE - 1) / WRITE_SLICE);
+        }
+        int[] out = new int[n];
+        int k = 0;
+        for (int i = 0; i < plan.count(); i++) {
+            if (plan.from(i) >= 0) continue;
+            for (long left = plan.length(i); left > 0; left -= WRITE_SLICE) out[k++] = (int) Math.min(WRITE_SLICE, left);
+        }
+        return out;
+    }
+
     /**
-     * Reads a stopped process's dumped pages in order, {@link #WRITE_SLICE} at a time, into one reused
-     * buffer (mapped for the smaller of a slice and the whole, populated once).
+     * Reads a stopped process's dumped pages in order, {@link #WRITE_SLICE} at a time, into two reused
+     * buffers (each mapped for the smaller of a slice and the whole, populated once): a reader thread
+     * fills the next slice while the store hashes and writes the one handed out, so process_vm_readv
+     * and the store's work overlap on the two cores.
      */
     private static final class PageStream implements Pages, AutoCloseable {
         private final Source source;
-        private final NativeBuffer buffer;
+        private final int[] slices;
+        private final NativeBuffer[] buffers = new NativeBuffer[2];
+        private final List<Future<?>> reads = new ArrayList<>();
+        private final ExecutorService reader = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "cryo-page-reader");
+            t.setDaemon(true);
+            return t;
+        });
         private final long[] addrs = new long[RemoteMemory.MAX_IOV], lens = new long[RemoteMemory.MAX_IOV];
-        private int run;        // the next range to read
-        private long within;    // bytes of it read already
-        private long position;  // bytes of the stream read already
+        private int run;        // the next range to read (reader thread)
+        private long within;    // bytes of it read already (reader thread)
+        private int handed;     // slices handed out
+        private long position;  // bytes of the stream handed out
 
-        PageStream(Source source, long total) throws IOException {
+        PageStream(Source source, int[] slices) throws IOException {
             this.source = source;
-            this.buffer = NativeBuffer.map(Math.min(WRITE_SLICE, Math.max(PAGE, total)));
+            this.slices = slices;
+            int largest = PAGE;
+            for (int len : slices) largest = Math.max(largest, len);
+            try {
+                for (int i = 0; i < Math.min(2, slices.length); i++) {
+                    buffers[i] = NativeBuffer.map(largest);
+                    read(i);
+                }
+            } catch (IOException | RuntimeException e) {
+                close();
+                throw e;
+            }
+        }
+
+        /** Queues the reading of slice {@code i} into its buffer (the reader reads slices in order). */
+        private void read(int i) {
+            NativeBuffer into = buffers[i % 2];
+            int len = slices[i];
+            reads.add(reader.submit(() -> {
+                fill(into, len);
+                return null;
+            }));
         }
 
         @Override
         public ByteBuffer next(long off, int len) throws IOException {
-            if (off != position) throw new IllegalStateException("pages are streamed in order: " + off + " != " + position);
+            if (off != position || handed >= slices.length || len != slices[handed]) {
+                throw new IllegalStateException("pages are streamed in the planned slices: " + off + "+" + len + " at "
+                        + position);
+            }
+            // the slice handed out before this one is done with: its buffer takes the one after this
+            if (handed >= 1 && handed + 1 < slices.length) read(handed + 1);
+            try {
+                reads.get(handed).get();
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof IOException io) throw io;
+                if (e.getCause() instanceof RuntimeException r) throw r;
+                throw new IOException(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while reading pages");
+            }
+            NativeBuffer buffer = buffers[handed % 2];
+            handed++;
+            position += len;
+            return buffer.view(0, len);
+        }
+
+        /** Reads the next {@code len} bytes of the stream into {@code buffer} (on the reader thread). */
+        private void fill(NativeBuffer buffer, int len) throws IOException {
             RunCollector runs = source.runs();
             long filled = 0;
             while (filled < len) {
@@ -225,13 +299,22 @@ public final class MemoryHandler {
                 copy(source.session(), addrs, lens, 0, n, filled, buffer);
                 filled += batch;
             }
-            position += len;
-            return buffer.view(0, len);
         }
 
         @Override
         public void close() {
-            buffer.close();
+            // a read in progress must end before its buffer is unmapped
+            reader.shutdownNow();
+            boolean ended = false;
+            try {
+                ended = reader.awaitTermination(1, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (!ended) return; // leak the buffers rather than unmap memory a stuck read may still write
+            for (NativeBuffer b : buffers) {
+                if (b != null) b.close();
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.cryo.store.chunk;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 
 /** All-zero pages are never stored; this finds them with the JDK's vectorized mismatch. */
@@ -17,6 +18,9 @@ public final class ZeroPages {
 
     /** Same for a page of a heap or native segment ({@code len <= PAGE}). */
     public static boolean isZero(MemorySegment b, long off, int len) {
+        if (len >= 8 && b.get(ValueLayout.JAVA_LONG_UNALIGNED, off) != 0) {
+            return false; // most pages that hold data say so in their first word: no call into the mismatch loop
+        }
         return MemorySegment.mismatch(b, off, off + len, ZERO_SEGMENT, 0, len) < 0;
     }
 

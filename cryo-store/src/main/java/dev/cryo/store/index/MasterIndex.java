@@ -1,6 +1,7 @@
 package dev.cryo.store.index;
 
 import dev.cryo.store.StoreLayout;
+import dev.cryo.store.pack.PackSink;
 import dev.cryo.store.pack.PackTable;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -85,18 +86,59 @@ public final class MasterIndex {
         mask = cap - 1;
         int g = 0;
         for (int t = 0; t < tables.size(); t++) {
-            PackTable pt = tables.get(t);
-            for (int c = 0; c < pt.chunks; c++) {
-                chunkTable[g] = t;
-                chunkLocal[g] = c;
-                int i = slot(pt.keyLo[c], pt.keyHi[c]);
-                while (slots[i] != 0) {
-                    i = (i + 1) & mask;
-                }
-                slots[i] = g + 1;
-                g++;
-            }
+            g = insert(t, g);
         }
+    }
+
+    /**
+     * This index and a newly written index file's packs, without reading anything: a long-lived process
+     * ({@code cryo run --every}) keeps its cache after its own commit instead of reloading every index file.
+     * The chunk numbers of this index stay valid; its tables are shared, its own arrays are not changed.
+     */
+    public MasterIndex with(String indexId, List<PackSink.Published> packs) {
+        List<String> ids = new ArrayList<>(indexIds);
+        ids.add(indexId);
+        ids.sort(null); // as listIds orders them
+        MasterIndex m = new MasterIndex(List.copyOf(ids));
+        m.packIds.addAll(packIds);
+        m.tables.addAll(tables);
+        int added = 0;
+        for (PackSink.Published p : packs) {
+            m.packIds.add(p.id());
+            m.tables.add(p.table());
+            added += p.table().chunks;
+        }
+        int total = chunks + added;
+        if (2L * total > slots.length) {
+            m.build(); // the table would be over half full: built anew at twice the size
+            return m;
+        }
+        m.chunks = total;
+        m.chunkTable = Arrays.copyOf(chunkTable, total);
+        m.chunkLocal = Arrays.copyOf(chunkLocal, total);
+        m.slots = slots.clone();
+        m.mask = mask;
+        int g = chunks;
+        for (int t = tables.size(); t < m.tables.size(); t++) {
+            g = m.insert(t, g);
+        }
+        return m;
+    }
+
+    /** Adds the chunks of table {@code t} as global chunks from {@code g}; returns the next global number. */
+    private int insert(int t, int g) {
+        PackTable pt = tables.get(t);
+        for (int c = 0; c < pt.chunks; c++) {
+            chunkTable[g] = t;
+            chunkLocal[g] = c;
+            int i = slot(pt.keyLo[c], pt.keyHi[c]);
+            while (slots[i] != 0) {
+                i = (i + 1) & mask;
+            }
+            slots[i] = g + 1;
+            g++;
+        }
+        return g;
     }
 
     private int slot(long lo, long hi) {

@@ -65,6 +65,23 @@ public final class FrameCodec {
         };
     }
 
+    /** The same for frames in memory segments (native on the write path: no copy through the heap). */
+    public static int compress(byte codec, MemorySegment src, int len, MemorySegment dst) {
+        int room = (int) Math.min(dst.byteSize(), len - len / 16);
+        return switch (codec) {
+            case LZ4 -> NATIVE_LZ4 ? Lz4.compress(src, len, dst, room) : javaLz4(src, len, dst, room);
+            case ZSTD -> Zstd.compress(src, len, dst, room);
+            default -> 0;
+        };
+    }
+
+    private static int javaLz4(MemorySegment src, int len, MemorySegment dst, int room) {
+        byte[] out = new byte[room];
+        int n = javaLz4(src.asSlice(0, len).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE), len, out, room);
+        MemorySegment.copy(MemorySegment.ofArray(out), 0, dst, 0, n);
+        return n;
+    }
+
     /** Compresses with LZ4 (export streams); 0 when it would not shrink. */
     public static int compress(byte[] src, int len, byte[] dst) {
         return compress(LZ4, src, len, dst);

@@ -5,6 +5,7 @@ import dev.cryo.store.StoreErrors;
 import dev.cryo.store.StoreLayout;
 import dev.cryo.store.chunk.ChunkKey;
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -15,11 +16,16 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Appends compressed frames to rolling pack files (thread-safe). A full pack gets its trailer and is handed
- * to a background thread that fsyncs it and renames it into packs/xx/, so writers never wait on the disk
- * until {@link #finish}. Until an index names them, published packs are invisible (and gc removes them).
+ * Appends compressed frames to rolling pack files (thread-safe). Each writer thread appends through a
+ * {@link Lane} of its own: the first {@link #SHARED_BYTES} of a sink go to one shared pack (a small
+ * checkpoint makes one pack, not one per thread), everything after to the lane's own pack, so the kernel's
+ * copies into the page cache (the largest part of a write) run on all cores at once instead of queueing
+ * on one file. A full pack gets its trailer and is handed to a background thread that fsyncs it and
+ * renames it into packs/xx/, so writers never wait on the disk until {@link #finish}. Until an index names
+ * them, published packs are invisible (and gc removes them).
  */
 public final class PackSink {
     /** A pack that is durable under packs/. */
@@ -30,94 +36,151 @@ public final class PackSink {
     private final List<Future<Published>> pending = new ArrayList<>();
     private final List<Path> tmpFiles = new ArrayList<>();
     private final List<Published> done = new ArrayList<>();
+    private final List<Lane> lanes = new ArrayList<>();
     /** Directories that got new packs (and packs/ when one was created), synced once by {@link #finish}. */
     private final java.util.Set<Path> dirsToSync = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final AtomicLong bytesWritten = new AtomicLong();
+    private final Lane shared;
     private ExecutorService publisher;
-    private FileChannel channel;
-    private Path tmp;
-    private PackTable table;
-    private long position;
-    private long bytesWritten;
-    /** Where the open pack's last early writeback started. */
-    private long flushedTo;
+    private boolean aborted;
     /** Written bytes of a pack after which its writeback is started early ({@code -Dcryo.store.writebackMiB}). */
     private static final long WRITEBACK_STEP = Long.getLong("cryo.store.writebackMiB", 8) << 20;
+    /** Bytes written to the shared pack before lanes open packs of their own. */
+    static final long SHARED_BYTES = 8L << 20;
 
     public PackSink(StoreLayout layout, long targetPackBytes) {
         this.layout = layout;
         this.target = targetPackBytes;
+        this.shared = lane();
     }
 
-    /** Appends one frame holding {@code n} chunks (keys as lo/hi pairs). */
-    public synchronized void append(byte[] frame, int compLen, int rawLen, byte codec, long[] keys, int[] offs,
-            int[] lens, int n) throws IOException {
-        if (channel == null) {
-            tmp = SecureFiles.tempPath(layout, "pack");
-            tmpFiles.add(tmp);
-            channel = SecureFiles.createNew(tmp);
-            table = new PackTable();
-            position = 0;
-            flushedTo = 0;
+    /** A new lane: the packs one writer thread fills. */
+    public synchronized Lane lane() {
+        Lane l = new Lane();
+        lanes.add(l);
+        return l;
+    }
+
+    /** One writer's open pack. Lock order: a lane, then the shared lane, then the sink. */
+    public final class Lane {
+        private FileChannel channel;
+        private Path tmp;
+        private PackTable table;
+        private long position;
+        /** Where the open pack's last early writeback started. */
+        private long flushedTo;
+
+        private Lane() {}
+
+        /**
+         * Appends one frame holding {@code n} chunks (keys as lo/hi pairs); a native segment is written
+         * without a copy through a temporary direct buffer.
+         */
+        public synchronized void append(MemorySegment frame, int compLen, int rawLen, byte codec, long[] keys,
+                int[] offs, int[] lens, int n) throws IOException {
+            Lane into = channel == null && bytesWritten.get() < SHARED_BYTES ? shared : this;
+            into.write(frame, compLen, rawLen, codec, keys, offs, lens, n);
         }
-        ByteBuffer buf = ByteBuffer.wrap(frame, 0, compLen);
-        long at = position;
-        while (buf.hasRemaining()) {
-            position += channel.write(buf);
-        }
-        int f = table.addFrame(at, compLen, rawLen, codec);
-        for (int i = 0; i < n; i++) {
-            table.addChunk(keys[2 * i], keys[2 * i + 1], f, offs[i], lens[i]);
-        }
-        bytesWritten += compLen;
-        if (position >= target) {
-            seal();
-        } else if (position - flushedTo >= WRITEBACK_STEP && SecureFiles.durable()) {
-            // start the disk on what is written so far, in the background: the fsync when the pack is
-            // sealed (and the commit waiting for it) then finds most of it on disk already
-            flushedTo = position;
-            FileChannel ch = channel;
-            publisher().execute(() -> {
-                try {
-                    ch.force(false);
-                } catch (IOException ignored) {
-                    // only an early start: the fsync at seal time reports any failure
+
+        private synchronized void write(MemorySegment frame, int compLen, int rawLen, byte codec, long[] keys,
+                int[] offs, int[] lens, int n) throws IOException {
+            if (channel == null) {
+                Path file = SecureFiles.tempPath(layout, "pack");
+                synchronized (PackSink.this) {
+                    if (aborted) {
+                        throw new java.io.InterruptedIOException("checkpoint discarded");
+                    }
+                    tmpFiles.add(file);
                 }
+                channel = SecureFiles.createNew(file);
+                tmp = file;
+                table = new PackTable();
+                position = 0;
+                flushedTo = 0;
+            }
+            ByteBuffer buf = frame.asSlice(0, compLen).asByteBuffer();
+            long at = position;
+            while (buf.hasRemaining()) {
+                position += channel.write(buf);
+            }
+            int f = table.addFrame(at, compLen, rawLen, codec);
+            for (int i = 0; i < n; i++) {
+                table.addChunk(keys[2 * i], keys[2 * i + 1], f, offs[i], lens[i]);
+            }
+            bytesWritten.addAndGet(compLen);
+            if (position >= target) {
+                seal();
+            } else if (position - flushedTo >= WRITEBACK_STEP && SecureFiles.durable()) {
+                // start the disk on what is written so far, in the background: the fsync when the pack is
+                // sealed (and the commit waiting for it) then finds most of it on disk already
+                flushedTo = position;
+                FileChannel ch = channel;
+                background(() -> {
+                    try {
+                        ch.force(false);
+                    } catch (IOException ignored) {
+                        // only an early start: the fsync at seal time reports any failure
+                    }
+                });
+            }
+        }
+
+        /** Writes the open pack's trailer and hands it to the publisher. */
+        private synchronized void seal() throws IOException {
+            if (channel == null) {
+                return;
+            }
+            long[] id = new long[2];
+            byte[] trailer = PackFormat.trailer(table, id);
+            ByteBuffer buf = ByteBuffer.wrap(trailer);
+            while (buf.hasRemaining()) {
+                channel.write(buf);
+            }
+            bytesWritten.addAndGet(trailer.length);
+            FileChannel ch = channel;
+            Path file = tmp;
+            PackTable t = table;
+            long size = position + trailer.length;
+            String packId = ChunkKey.hex(id[0], id[1]);
+            channel = null;
+            tmp = null;
+            table = null;
+            publish(() -> {
+                // the index wants the chunks sorted by key: done here, off the writers' and the commit's path
+                t.sortChunks();
+                try (ch) {
+                    SecureFiles.force(ch);
+                }
+                if (SecureFiles.rename(file, layout.pack(packId))) {
+                    dirsToSync.add(layout.packsDir());
+                }
+                dirsToSync.add(layout.packDir(packId));
+                return new Published(packId, t, size);
             });
         }
-    }
 
-    public synchronized long bytesWritten() {
-        return bytesWritten;
-    }
-
-    private void seal() throws IOException {
-        long[] id = new long[2];
-        byte[] trailer = PackFormat.trailer(table, id);
-        ByteBuffer buf = ByteBuffer.wrap(trailer);
-        while (buf.hasRemaining()) {
-            channel.write(buf);
+        private synchronized void closeQuietly() {
+            if (channel != null) {
+                try {
+                    channel.close();
+                } catch (IOException ignored) {
+                    // deleted by the caller
+                }
+                channel = null;
+            }
         }
-        bytesWritten += trailer.length;
-        FileChannel ch = channel;
-        Path file = tmp;
-        PackTable t = table;
-        long size = position + trailer.length;
-        String packId = ChunkKey.hex(id[0], id[1]);
-        channel = null;
-        tmp = null;
-        table = null;
-        pending.add(publisher().submit(() -> {
-            // the index wants the chunks sorted by key: done here, off the writers' and the commit's path
-            t.sortChunks();
-            try (ch) {
-                SecureFiles.force(ch);
-            }
-            if (SecureFiles.rename(file, layout.pack(packId))) {
-                dirsToSync.add(layout.packsDir());
-            }
-            dirsToSync.add(layout.packDir(packId));
-            return new Published(packId, t, size);
-        }));
+    }
+
+    public long bytesWritten() {
+        return bytesWritten.get();
+    }
+
+    private synchronized void publish(java.util.concurrent.Callable<Published> task) {
+        pending.add(publisher().submit(task));
+    }
+
+    private synchronized void background(Runnable task) {
+        publisher().execute(task);
     }
 
     /** The one background thread that syncs and renames packs, in the order they were handed to it. */
@@ -132,11 +195,19 @@ public final class PackSink {
         return publisher;
     }
 
-    /** Seals the open pack and waits until every pack is durable; returns them all. */
-    public synchronized List<Published> finish() throws IOException {
-        if (channel != null) {
-            seal();
+    /** Seals the open packs and waits until every pack is durable; returns them all (writers are done). */
+    public List<Published> finish() throws IOException {
+        for (Lane l : lanesNow()) {
+            l.seal();
         }
+        return awaitPublished();
+    }
+
+    private synchronized List<Lane> lanesNow() {
+        return List.copyOf(lanes);
+    }
+
+    private synchronized List<Published> awaitPublished() throws IOException {
         IOException failure = null;
         for (Future<Published> f : pending) {
             try {
@@ -171,35 +242,35 @@ public final class PackSink {
         return List.copyOf(done);
     }
 
-    /** Removes everything this sink wrote (tmp files and packs no index names yet). */
-    public synchronized void abort() {
-        if (channel != null) {
-            try {
-                channel.close();
-            } catch (IOException ignored) {
-                // deleted below
+    /** Removes everything this sink wrote (tmp files and packs no index names yet); later appends fail. */
+    public void abort() {
+        synchronized (this) {
+            aborted = true;
+        }
+        for (Lane l : lanesNow()) {
+            l.closeQuietly();
+        }
+        synchronized (this) {
+            for (Future<Published> f : pending) {
+                try {
+                    done.add(f.get());
+                } catch (ExecutionException | InterruptedException ignored) {
+                    // its tmp file is deleted below
+                }
             }
-            channel = null;
-        }
-        for (Future<Published> f : pending) {
-            try {
-                done.add(f.get());
-            } catch (ExecutionException | InterruptedException ignored) {
-                // its tmp file is deleted below
+            pending.clear();
+            if (publisher != null) {
+                publisher.shutdownNow();
+                publisher = null;
             }
+            for (Path p : tmpFiles) {
+                SecureFiles.deleteQuietly(p);
+            }
+            for (Published p : done) {
+                SecureFiles.deleteQuietly(layout.pack(p.id()));
+            }
+            done.clear();
         }
-        pending.clear();
-        if (publisher != null) {
-            publisher.shutdownNow();
-            publisher = null;
-        }
-        for (Path p : tmpFiles) {
-            SecureFiles.deleteQuietly(p);
-        }
-        for (Published p : done) {
-            SecureFiles.deleteQuietly(layout.pack(p.id()));
-        }
-        done.clear();
     }
 
     public static boolean exists(StoreLayout layout, String packId) {
