@@ -237,7 +237,8 @@ public final class TcpConnectionHandler implements AutoCloseable {
             TcpRepair.Window w = TcpRepair.window(fd);
             return new TcpConnectionEntry(sendSeq, sendQueue, Math.min(unsent, sendQueue.length), recvSeq, recvQueue,
                     TcpRepair.mss(fd), scale, (options & TCPI_OPT_SACK) != 0, timestamps,
-                    timestamps ? TcpRepair.timestamp(fd) : 0, r.reuseAddress, w.sndWl1(), w.sndWnd(), w.maxWindow(), w.rcvWnd(), w.rcvWup());
+                    timestamps ? TcpRepair.timestamp(fd) : 0, r.reuseAddress, w.sndWl1(), w.sndWnd(), w.maxWindow(),
+                    w.rcvWnd(), w.rcvWup());
         } finally {
             if (peekOffset >= 0) Sockets.setInt(fd, SOL_SOCKET, SO_PEEK_OFF, peekOffset);
         }

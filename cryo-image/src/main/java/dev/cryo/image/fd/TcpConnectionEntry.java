@@ -17,6 +17,6 @@ package dev.cryo.image.fd;
  * @param sndWl1      the window fields TCP_REPAIR_WINDOW gives: snd_wl1, snd_wnd, max_window, rcv_wnd, rcv_wup
  */
 public record TcpConnectionEntry(int sendSeq, byte[] sendQueue, int unsent, int recvSeq, byte[] recvQueue, int mss,
-                                 int windowScale, boolean sack, boolean timestamps, int timestamp, boolean reuseAddress, int sndWl1, int sndWnd, int maxWindow,
-                                 int rcvWnd, int rcvWup) {
+                                 int windowScale, boolean sack, boolean timestamps, int timestamp, boolean reuseAddress,
+                                 int sndWl1, int sndWnd, int maxWindow, int rcvWnd, int rcvWup) {
 }
