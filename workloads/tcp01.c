@@ -26,6 +26,17 @@ static inline uint8_t stream_byte(uint64_t p, int from) {
     return (uint8_t)(word >> ((p & 7) * 8));
 }
 
+/* The options the restore must keep: SO_REUSEADDR (the accepted side inherits the listener's), TCP_NODELAY. */
+static void check_options(int fd, int from) {
+    int v = -1;
+    socklen_t len = sizeof v;
+    if (getsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &v, &len)) wl_fail("side %d: SO_REUSEADDR: %s", from, strerror(errno));
+    if (v != (from == 0)) wl_fail("side %d: SO_REUSEADDR is %d", from, v);
+    len = sizeof v;
+    if (getsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &v, &len)) wl_fail("side %d: TCP_NODELAY: %s", from, strerror(errno));
+    if (v != (from == 1)) wl_fail("side %d: TCP_NODELAY is %d", from, v);
+}
+
 static void run(int fd, int from, int ticks) {
     uint8_t *out = malloc(BURST), *in = malloc(READ);
     if (!out || !in) wl_fail("malloc");
@@ -50,7 +61,10 @@ static void run(int fd, int from, int ticks) {
             }
             received += (uint64_t)n;
         }
-        if (ticks && round % (WL_TICK_MS / WL_POLL_MS) == 0) wl_tick();
+        if (round % (WL_TICK_MS / WL_POLL_MS) == 0) {
+            check_options(fd, from);
+            if (ticks) wl_tick();
+        }
         wl_sleep_ms(WL_POLL_MS);
     }
 }

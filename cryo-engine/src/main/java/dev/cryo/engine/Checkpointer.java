@@ -294,8 +294,8 @@ public final class Checkpointer {
 
     /** Dumps one frozen process with the per-process handlers; its pages are copied out, not yet written. */
     private void dumpProcess(Dumping d, CheckpointWriter writer, GhostFiles ghosts, TreeFiles files,
-                             TcpConnectionHandler tcp, ThreadHandler threads, NativeBuffer prepared, PhaseClock clock, TreeTracking tracking,
-                             boolean leaveRunning) throws Exception {
+                             TcpConnectionHandler tcp, ThreadHandler threads, NativeBuffer prepared, PhaseClock clock,
+                             TreeTracking tracking, boolean leaveRunning) throws Exception {
         int pid = d.frozen.pid();
         ProcStat stat = StatParser.read(pid);
         List<MapsEntry> maps = MapsParser.read(pid);

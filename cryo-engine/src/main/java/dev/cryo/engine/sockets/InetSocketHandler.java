@@ -4,6 +4,7 @@ import dev.cryo.engine.RestoreSession;
 import dev.cryo.engine.TreeFiles;
 import dev.cryo.engine.UnsupportedResourceException;
 import dev.cryo.image.fd.InetSocketFd;
+import dev.cryo.image.fd.SocketOption;
 import dev.cryo.image.fd.TcpConnectionEntry;
 import dev.cryo.linux.errno.Errno;
 import dev.cryo.linux.fd.RemoteFds;
@@ -14,6 +15,7 @@ import dev.cryo.linux.syscall.SysNr;
 
 import java.io.IOException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -76,9 +78,10 @@ public final class InetSocketHandler {
         } else {
             dropped = RemoteFds.readable(local); // the size of the first datagram waiting, if any
         }
+        List<SocketOption> options = SocketOptions.changed(local, family, type, protocol);
+        if (connection != null) options = options.stream().filter(o -> !TcpConnectionHandler.hiddenByRepair(o)).toList();
         return new InetSocketFd(fd, fdFlags, openFlags, family, type, protocol,
-                SocketAddresses.port(address) == 0 ? null : address, peer, backlog,
-                SocketOptions.changed(local, family, type, protocol), dropped, connection);
+                SocketAddresses.port(address) == 0 ? null : address, peer, backlog, options, dropped, connection);
     }
 
     private static String name(int family, int protocol) {

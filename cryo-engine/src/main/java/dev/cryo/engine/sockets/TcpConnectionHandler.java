@@ -106,8 +106,8 @@ public final class TcpConnectionHandler implements AutoCloseable {
                     if (theirs != null) lock(theirs);
                 }
                 long[] before = fingerprint(mine, theirs);
-                TcpConnectionEntry state = readState(mine.fd);
-                TcpConnectionEntry peerState = theirs != null ? readState(theirs.fd) : null;
+                TcpConnectionEntry state = readState(mine);
+                TcpConnectionEntry peerState = theirs != null ? readState(theirs) : null;
                 if (state != null && (theirs == null || peerState != null)
                         && Arrays.equals(before, fingerprint(mine, theirs))) {
                     if (peerState != null) read.put(peerInode, peerState);
@@ -201,10 +201,19 @@ public final class TcpConnectionHandler implements AutoCloseable {
     }
 
     /**
+     * Whether a saved option is one repair mode changes (SO_REUSEADDR reads 2, "forced", in repair mode):
+     * a connection keeps the value it had before in its {@link TcpConnectionEntry} instead.
+     */
+    static boolean hiddenByRepair(SocketOption o) {
+        return o.level() == SOL_SOCKET && o.name() == SO_REUSEADDR;
+    }
+
+    /**
      * Reads a socket in repair mode; null when a queue changed while it was read. The queue selection is put
      * back to none, so the kernel sends as usual.
      */
-    private static TcpConnectionEntry readState(int fd) throws ErrnoException {
+    private static TcpConnectionEntry readState(Repaired r) throws ErrnoException {
+        int fd = r.fd;
         int peekOffset = Sockets.intOption(fd, SOL_SOCKET, SO_PEEK_OFF);
         if (peekOffset >= 0) Sockets.setInt(fd, SOL_SOCKET, SO_PEEK_OFF, -1); // else a peek starts there, and moves it
         try {
@@ -228,7 +237,8 @@ public final class TcpConnectionHandler implements AutoCloseable {
             TcpRepair.Window w = TcpRepair.window(fd);
             return new TcpConnectionEntry(sendSeq, sendQueue, Math.min(unsent, sendQueue.length), recvSeq, recvQueue,
                     TcpRepair.mss(fd), scale, (options & TCPI_OPT_SACK) != 0, timestamps,
-                    timestamps ? TcpRepair.timestamp(fd) : 0, w.sndWl1(), w.sndWnd(), w.maxWindow(), w.rcvWnd(), w.rcvWup());
+                    timestamps ? TcpRepair.timestamp(fd) : 0, r.reuseAddress, w.sndWl1(), w.sndWnd(), w.maxWindow(),
+                    w.rcvWnd(), w.rcvWup());
         } finally {
             if (peekOffset >= 0) Sockets.setInt(fd, SOL_SOCKET, SO_PEEK_OFF, peekOffset);
         }
@@ -336,9 +346,7 @@ public final class TcpConnectionHandler implements AutoCloseable {
             TcpRepair.setWindow(local, new TcpRepair.Window(c.sndWl1(), c.sndWnd(), c.maxWindow(), c.rcvWnd(), c.rcvWup()));
             TcpRepair.off(local);
             sendUnsent(local, c.sendQueue(), sent);
-            for (SocketOption o : e.options()) {
-                if (o.level() == SOL_SOCKET && o.name() == SO_REUSEADDR) Sockets.setInt(local, SOL_SOCKET, SO_REUSEADDR, 1);
-            }
+            if (c.reuseAddress()) Sockets.setInt(local, SOL_SOCKET, SO_REUSEADDR, 1);
         } catch (ErrnoException x) {
             throw new IOException(what + ": TCP repair: " + x.getMessage(), x);
         } finally {

@@ -13,9 +13,10 @@ package dev.cryo.image.fd;
  * @param windowScale send scale in the low 16 bits, receive scale above; -1 when the peers use no scaling
  * @param sack        SACK was agreed
  * @param timestamps  timestamps were agreed; then {@code timestamp} is the connection's clock
+ * @param reuseAddress SO_REUSEADDR was set (repair mode hides it: the socket's generic options do not hold it)
  * @param sndWl1      the window fields TCP_REPAIR_WINDOW gives: snd_wl1, snd_wnd, max_window, rcv_wnd, rcv_wup
  */
 public record TcpConnectionEntry(int sendSeq, byte[] sendQueue, int unsent, int recvSeq, byte[] recvQueue, int mss,
-                                 int windowScale, boolean sack, boolean timestamps, int timestamp, int sndWl1, int sndWnd, int maxWindow,
-                                 int rcvWnd, int rcvWup) {
+                                 int windowScale, boolean sack, boolean timestamps, int timestamp, boolean reuseAddress,
+                                 int sndWl1, int sndWnd, int maxWindow, int rcvWnd, int rcvWup) {
 }
