@@ -39,6 +39,8 @@ final class PsCommand implements Callable<Integer> {
             if (alive) {
                 // everything in its cgroup but its init
                 processes = (int) FreezerCgroup.of(g.name()).pids().stream().filter(p -> p != g.initPid()).count();
+            } else {
+                FreezerCgroup.of(g.name()).remove(); // an ended group's empty cgroup is not left behind in the kernel
             }
             rows.add(new GroupListing(g.name(), alive ? "running" : "exited", g.rootPid(), processes,
                     registry.lastCheckpoint(g)));

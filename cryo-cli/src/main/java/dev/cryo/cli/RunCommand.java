@@ -3,6 +3,7 @@ package dev.cryo.cli;
 import dev.cryo.cli.output.Json;
 import dev.cryo.engine.EngineException;
 import dev.cryo.engine.HelperBinary;
+import dev.cryo.engine.group.FreezerCgroup;
 import dev.cryo.engine.group.GroupLauncher;
 import dev.cryo.engine.group.GroupRegistry;
 import picocli.CommandLine.Model.CommandSpec;
@@ -77,6 +78,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
             return started.helper().waitFor();
         } finally {
             if (periodic != null) periodic.interrupt();
+            FreezerCgroup.of(group).remove(); // the group has ended with its init: its cgroup is empty (or soon)
         }
     }
 

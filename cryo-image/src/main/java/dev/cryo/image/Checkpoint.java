@@ -17,7 +17,7 @@ import java.util.List;
 public record Checkpoint(int formatVersion, long createdMillis, String hostname, String kernelRelease,
                          CpuEntry cpu, int rootPid, List<ProcessEntry> processes, IpcNamespaceEntry ipc) {
 
-    public static final int FORMAT_VERSION = 2;
+    public static final int FORMAT_VERSION = 3;
 
     /** A checkpoint without an IPC namespace of its own. */
     public Checkpoint(int formatVersion, long createdMillis, String hostname, String kernelRelease, CpuEntry cpu,

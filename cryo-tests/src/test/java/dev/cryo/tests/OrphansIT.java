@@ -127,7 +127,7 @@ class OrphansIT {
     }
 
     /** Waits until the group's processes (but init) run exactly {@code commands}: the shell has done its forks. */
-    private static void awaitCommands(String name, String... commands) {
+    private void awaitCommands(String name, String... commands) {
         List<String> expected = List.of(commands);
         Workload.await(() -> members(name).stream().map(m -> m.split(" ", 5)[4]).sorted().toList().equals(expected),
                 TIMEOUT, "the group to run " + expected);
@@ -139,15 +139,23 @@ class OrphansIT {
         return r;
     }
 
-    /** The group's processes as outside PIDs, from its freezer cgroup (init included). */
-    private static List<Long> outerPids(String name) {
-        for (Path dir : List.of(Path.of("/sys/fs/cgroup/freezer/cryo", name), Path.of("/sys/fs/cgroup/cryo", name))) {
-            try {
+    /**
+     * The group's processes as outside PIDs, from its freezer cgroup (init included): found from init's
+     * own /proc/PID/cgroup (init's PID is in the registry), wherever cryo keeps the group's cgroup.
+     */
+    private List<Long> outerPids(String name) {
+        try {
+            String init = Files.readString(tmp.resolve("run/groups").resolve(name).resolve("pids")).strip().split(" ")[0];
+            for (String line : Files.readAllLines(Path.of("/proc", init, "cgroup"))) {
+                String[] f = line.split(":", 3); // ID:CONTROLLERS:PATH
+                Path dir = f[1].equals("freezer") ? Path.of("/sys/fs/cgroup/freezer" + f[2])
+                        : f[1].isEmpty() && f[0].equals("0") ? Path.of("/sys/fs/cgroup" + f[2]) : null;
+                if (dir == null || !Files.exists(dir.resolve("cgroup.procs"))) continue;
                 return Files.readAllLines(dir.resolve("cgroup.procs")).stream().filter(l -> !l.isBlank())
                         .map(l -> Long.parseLong(l.strip())).toList();
-            } catch (IOException absent) {
-                // the other cgroup version
             }
+        } catch (IOException gone) {
+            // the group has ended
         }
         return List.of();
     }
@@ -156,7 +164,7 @@ class OrphansIT {
      * Every process of the group but init, as seen inside its namespace: "PID PPID PGID SID CMDLINE",
      * sorted (a PGID or SID led from outside the namespace reads 0).
      */
-    private static List<String> members(String name) {
+    private List<String> members(String name) {
         Map<Long, Map<String, String>> status = new HashMap<>();
         for (long pid : outerPids(name)) {
             try {

@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
  * The freezer cgroup of an application group: every process the group starts lands in it, and the
  * kernel can stop them all at one instant (the barrier before they are seized). cgroup v1's freezer
  * hierarchy where the machine has one (/sys/fs/cgroup/freezer/cryo/NAME, freezer.state), else the v2
- * unified hierarchy (/sys/fs/cgroup/cryo/NAME, cgroup.freeze). No other controller is touched.
+ * unified hierarchy (/sys/fs/cgroup/cryo/NAME, cgroup.freeze); a registry other than the default one
+ * ($CRYO_RUN_DIR) keeps its groups one level down, in a directory of its own. No other controller is touched.
  */
 public final class FreezerCgroup {
     private static final Path V1 = Path.of("/sys/fs/cgroup/freezer");
@@ -30,11 +31,12 @@ public final class FreezerCgroup {
 
     /** The group's cgroup (not created). */
     public static FreezerCgroup of(String name) throws EngineException {
+        String scope = GroupRegistry.cgroupScope();
         if (Files.exists(V1.resolve("freezer.state")) || Files.exists(V1.resolve("cgroup.procs"))) {
-            return new FreezerCgroup(V1.resolve("cryo").resolve(name), true);
+            return new FreezerCgroup(V1.resolve("cryo").resolve(scope).resolve(name), true);
         }
         if (Files.exists(V2.resolve("cgroup.controllers"))) {
-            return new FreezerCgroup(V2.resolve("cryo").resolve(name), false);
+            return new FreezerCgroup(V2.resolve("cryo").resolve(scope).resolve(name), false);
         }
         throw new EngineException("run: no cgroup freezer on this machine (neither a v1 freezer hierarchy nor cgroup v2)");
     }
@@ -89,8 +91,10 @@ public final class FreezerCgroup {
     public void remove() {
         try {
             Files.deleteIfExists(dir);
+            // a private registry's scope directory goes with its last group (rmdir refuses while another is in it)
+            if (!dir.getParent().getFileName().toString().equals("cryo")) Files.deleteIfExists(dir.getParent());
         } catch (IOException ignored) {
-            // still busy (a process not reaped yet): left for the next run of the same name to reuse
+            // still busy (a process not reaped yet, or another group of the scope): left for a later run to reuse
         }
     }
 }

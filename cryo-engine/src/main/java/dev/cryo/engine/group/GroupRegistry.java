@@ -24,8 +24,23 @@ public final class GroupRegistry {
     private final Path root;
 
     public GroupRegistry() {
+        this.root = runDir().resolve("groups");
+    }
+
+    private static Path runDir() {
         String dir = System.getenv("CRYO_RUN_DIR");
-        this.root = Path.of(dir != null && !dir.isEmpty() ? dir : "/run/cryo").resolve("groups");
+        return Path.of(dir != null && !dir.isEmpty() ? dir : "/run/cryo");
+    }
+
+    /**
+     * Where this registry's groups live among the machine-wide cgroups: "" for the default registry, else a
+     * name of its own, so that groups of the same name in two registries (a test's private CRYO_RUN_DIR and
+     * the machine's) never share a cgroup, which would freeze or kill each other's processes.
+     */
+    static String cgroupScope() {
+        Path dir = runDir().toAbsolutePath().normalize();
+        if (dir.equals(Path.of("/run/cryo"))) return "";
+        return "r-" + Integer.toHexString(dir.toString().hashCode());
     }
 
     /** A group as the registry knows it; {@code initPid} and {@code rootPid} are 0 until it has started. */
