@@ -122,6 +122,7 @@ public final class Checkpointer {
         TcpConnectionHandler tcp = new TcpConnectionHandler(!options.leaveRunning());
         boolean frozenNow = false;
         boolean committed = false;
+        BackgroundPriority background = null;
         // dirty tracking follows every process of the tree, each with its own tracker (one forked since the
         // previous checkpoint is dumped whole and armed)
         List<Integer> before = new ArrayList<>(TreeFreezer.descendants(pid));
@@ -181,6 +182,7 @@ public final class Checkpointer {
                 // everything is copied out: let the application go while we hash, compress and write
                 thawAll(freezer, dumping, threads, tcp);
                 frozenNow = false;
+                background = BackgroundPriority.enter(); // the rest is background work: the application comes first
                 freezeMillis = (System.nanoTime() - frozenAt) / 1_000_000;
                 clock.note(String.format("frozen=%dms tracer-cpu-while-frozen=%.1fms", freezeMillis,
                         (clock.threadCpu() - frozenCpu) / 1e6));
@@ -239,6 +241,7 @@ public final class Checkpointer {
                     info.logicalBytes(), info.addedBytes(), freezeMillis, (System.nanoTime() - t0) / 1_000_000,
                     tracking.mode(), tracking.baselineId(), tracking.note());
         } finally {
+            if (background != null) background.close();
             prepared.values().forEach(NativeBuffer::close);
             for (Dumping d : dumping) if (d.memory != null) d.memory.close();
             if (frozenNow) {
