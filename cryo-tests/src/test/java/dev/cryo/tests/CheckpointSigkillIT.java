@@ -71,6 +71,23 @@ class CheckpointSigkillIT {
             }
             return new Snapshot(masks, maps);
         }
+
+        /**
+         * The process at rest: the same snapshot three times in a row. A single one may catch a thread
+         * inside a signal handler (signals01 takes SIGALRM every 10 ms), its mask widened for a moment, and
+         * the process would then never look "as before" again.
+         */
+        static Snapshot settled(long pid) {
+            Snapshot[] last = new Snapshot[3];
+            int[] n = {0};
+            Workload.await(() -> {
+                Snapshot s = of(pid);
+                n[0] = s.equals(last[0]) ? n[0] + 1 : 1;
+                last[0] = s;
+                return n[0] >= 3;
+            }, WAIT, "pid " + pid + " at rest (three equal snapshots in a row)");
+            return last[0];
+        }
     }
 
     @ParameterizedTest(name = "cryo killed during a checkpoint of {0}")
@@ -85,7 +102,7 @@ class CheckpointSigkillIT {
         workload.waitForTick(3, WAIT);
         long pid = workload.pid();
         Cli cli = new Cli(tmp.resolve("store"), tmp);
-        Snapshot before = Snapshot.of(pid);
+        Snapshot before = Snapshot.settled(pid);
 
         // one whole checkpoint: how long it takes, and how many crash points it passes
         long t0 = System.nanoTime();
@@ -130,7 +147,7 @@ class CheckpointSigkillIT {
                 workload.waitUntilGone(WAIT);
                 assertEquals(pid, cli.restoreDetached(added.getFirst()), "restored with its PID");
                 workload.waitForTicksAfter(workload.mark(), 2, WAIT);
-                before = Snapshot.of(pid);
+                before = Snapshot.settled(pid);
                 continue;
             }
             if (r.exitCode() == 137) killed++;
