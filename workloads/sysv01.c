@@ -14,7 +14,6 @@
  *
  * sysv01 host: one process with one private segment attached (removed at once, so nothing is left
  *   behind), for the refusal of SysV memory outside a group.
- * sysv01 undo: one process that raised a private semaphore with SEM_UNDO, for the refusal of undo lists.
  */
 #include "wl.h"
 #include <sys/ipc.h>
@@ -125,20 +124,8 @@ static void host_mode(void) {
     }
 }
 
-static void undo_mode(void) {
-    sem_s = semget(IPC_PRIVATE, 1, 0600);
-    struct sembuf up = {0, 1, SEM_UNDO};
-    if (sem_s < 0 || semop(sem_s, &up, 1)) wl_fail("semaphore: %s", strerror(errno));
-    for (;;) {
-        if (semctl(sem_s, 0, GETVAL) != 1) wl_fail("semaphore is %d, not 1", semctl(sem_s, 0, GETVAL));
-        wl_tick();
-        wl_sleep_ms(WL_TICK_MS);
-    }
-}
-
 int main(int argc, char **argv) {
     if (argc > 1 && !strcmp(argv[1], "host")) host_mode();
-    if (argc > 1 && !strcmp(argv[1], "undo")) undo_mode();
     shm_a = shmget(KEY, A_SIZE, IPC_CREAT | IPC_EXCL | 0600);
     shm_b = shmget(IPC_PRIVATE, B_SIZE, 0600);
     shm_c = shmget(KEY + 3, 4096, IPC_CREAT | IPC_EXCL | 0644);

@@ -6,6 +6,7 @@ import dev.cryo.engine.freeze.Tracer;
 import dev.cryo.engine.freeze.TreeFreezer;
 import dev.cryo.engine.group.RunningGroup;
 import dev.cryo.engine.identity.IdentityHandler;
+import dev.cryo.engine.ipc.SemUndoHandler;
 import dev.cryo.engine.ipc.SysvIpcHandler;
 import dev.cryo.engine.memory.Increment;
 import dev.cryo.engine.memory.MemoryHandler;
@@ -19,6 +20,7 @@ import dev.cryo.image.Checkpoint;
 import dev.cryo.image.codec.ImageCodec;
 import dev.cryo.image.fd.FdEntry;
 import dev.cryo.image.ipc.IpcNamespaceEntry;
+import dev.cryo.image.ipc.SemUndoEntry;
 import dev.cryo.image.mm.MmEntry;
 import dev.cryo.image.mm.VmaEntry;
 import dev.cryo.image.task.IdentityEntry;
@@ -168,13 +170,15 @@ public final class Checkpointer {
             }
             SysvIpcHandler sysv = new SysvIpcHandler();
             Future<IpcNamespaceEntry> ipcDump = group == null ? null : sysv.begin(group.initPid(), writer);
+            SemUndoHandler semUndo = sysv.semUndo();
+            if (semUndo != null) semUndo.check(tree.processes(), reference);
             for (Dumping d : dumping) {
                 // owned by the capture now
                 dumpProcess(d, writer, ghosts, files, tcp, threads, prepared.remove(d.frozen.pid()), clock,
-                        tracking, options.leaveRunning());
+                        tracking, options.leaveRunning(), semUndo);
             }
             // a group's own SysV objects, saved while the processes are dumped (all frozen until then)
-            IpcNamespaceEntry ipc = sysv.end(ipcDump, dumping.stream().map(d -> d.entry).toList(), reference);
+            IpcNamespaceEntry ipc = sysv.end(ipcDump, dumping.stream().map(d -> d.entry).toList());
             if (ipc != null) clock.lap("sysv ipc");
             Faults.point();
             long freezeMillis = (System.nanoTime() - frozenAt) / 1_000_000;
@@ -298,7 +302,7 @@ public final class Checkpointer {
     /** Dumps one frozen process with the per-process handlers; its pages are copied out, not yet written. */
     private void dumpProcess(Dumping d, CheckpointWriter writer, GhostFiles ghosts, TreeFiles files,
                              TcpConnectionHandler tcp, ThreadHandler threads, NativeBuffer prepared, PhaseClock clock,
-                             TreeTracking tracking, boolean leaveRunning) throws Exception {
+                             TreeTracking tracking, boolean leaveRunning, SemUndoHandler semUndo) throws Exception {
         int pid = d.frozen.pid();
         ProcStat stat = StatParser.read(pid);
         List<MapsEntry> maps = MapsParser.read(pid);
@@ -314,6 +318,7 @@ public final class Checkpointer {
         MmEntry mm = new MmHandler().dump(session);
         IdentityEntry identity = new IdentityHandler().dump(session);
         List<PosixTimerEntry> posixTimers = new PosixTimerHandler().dump(session);
+        List<SemUndoEntry> semAdjustments = semUndo == null ? List.of() : semUndo.dump(session);
         tracking.of(pid).arm(session, leaveRunning);
         session.cleanUp();
         clock.lap("injected " + pid);
@@ -329,7 +334,7 @@ public final class Checkpointer {
         clock.lap("memory " + pid);
         d.entry = new ProcessEntry(pid, stat.ppid(), stat.pgrp(), stat.session(), threadEntries.getFirst().comm(),
                 identity, mm, d.memory.vmas(), threadEntries, fds, actions, sharedPending, itimers, MemoryHandler.blobName(pid),
-                false, 0, posixTimers);
+                false, 0, posixTimers, semAdjustments);
     }
 
     /** Puts every process back as it was: scratch areas gone, registers and signal masks restored, detached. */

@@ -3,6 +3,8 @@ package dev.cryo.engine;
 import dev.cryo.image.Checkpoint;
 import dev.cryo.image.fd.FdEntry;
 import dev.cryo.image.fd.RegularFileFd;
+import dev.cryo.image.ipc.SemSetEntry;
+import dev.cryo.image.ipc.SemUndoEntry;
 import dev.cryo.image.mm.VmaEntry;
 import dev.cryo.image.mm.VmaKind;
 import dev.cryo.image.task.ProcessEntry;
@@ -30,6 +32,7 @@ final class ImageCheck {
         for (ProcessEntry p : image.processes()) {
             if (p.zombie()) continue; // nothing of it but its exit status
             checkVdso(p);
+            checkSemUndo(image, p);
             if (!Files.exists(Path.of(p.mm().exe()))) {
                 throw new EngineException("restore: pid " + p.pid() + ": its executable " + p.mm().exe() + " is missing");
             }
@@ -51,6 +54,19 @@ final class ImageCheck {
                                 + " shrank since the checkpoint (" + f.size() + " bytes then, " + Files.size(path) + " now)");
                     }
                 }
+            }
+        }
+    }
+
+    /** Each SEM_UNDO adjustment must name a semaphore the image re-creates, and be one the kernel can hold. */
+    private static void checkSemUndo(Checkpoint image, ProcessEntry p) throws EngineException {
+        for (SemUndoEntry a : p.semUndo()) {
+            SemSetEntry set = image.ipc() == null ? null : image.ipc().semaphores().stream()
+                    .filter(s -> s.owner().id() == a.semid()).findFirst().orElse(null);
+            if (set == null || a.semnum() < 0 || a.semnum() >= set.values().length || a.adjustment() == 0
+                    || a.adjustment() < Short.MIN_VALUE || a.adjustment() > Short.MAX_VALUE) {
+                throw new EngineException("restore: pid " + p.pid() + ": SEM_UNDO adjustment " + a.adjustment()
+                        + " of SysV semaphore " + a.semid() + "/" + a.semnum() + " does not match the image's sets");
             }
         }
     }

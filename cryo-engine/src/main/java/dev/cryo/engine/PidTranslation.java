@@ -80,6 +80,6 @@ final class PidTranslation {
         }
         return new ProcessEntry(inner(p.pid()), inner.getOrDefault(p.ppid(), 0), gs[0], gs[1], p.comm(), p.identity(),
                 p.mm(), p.vmas(), threads, fds, p.sigactions(), p.sharedPending(), p.itimers(), p.memoryBlob(),
-                p.zombie(), p.exitStatus(), timers);
+                p.zombie(), p.exitStatus(), timers, p.semUndo());
     }
 }

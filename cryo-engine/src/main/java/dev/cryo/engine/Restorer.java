@@ -4,6 +4,7 @@ import dev.cryo.engine.files.FdTableHandler;
 import dev.cryo.engine.files.SharedPipes;
 import dev.cryo.engine.freeze.Tracer;
 import dev.cryo.engine.identity.IdentityHandler;
+import dev.cryo.engine.ipc.SemUndoHandler;
 import dev.cryo.engine.ipc.SysvIpcHandler;
 import dev.cryo.engine.inject.SyscallInjector;
 import dev.cryo.engine.inject.Vdso;
@@ -211,6 +212,7 @@ public final class Restorer {
         Faults.point();
         threads.restoreState(s);
         signals.restorePending(s);
+        SemUndoHandler.restore(s); // while the process still has root's credentials
         identity.restoreCredentials(s);
         signals.restoreItimers(s);
         new PosixTimerHandler().restore(s); // after the threads: a timer may signal one of them

@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * while attached, a read-only attachment. Checkpointed left running and killed, restored by name: the
  * workload checks ids, keys, owners, contents and attachments itself on every tick, and the objects
  * listed in the restored namespace (ipcs) match the ones of the original. A plain PID's SysV memory is
- * refused, naming the process and the segment; so is a process with SEM_UNDO adjustments.
+ * refused, naming the process and the segment (SEM_UNDO adjustments: {@link SemUndoIT}).
  */
 class SysvIpcIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -91,17 +91,6 @@ class SysvIpcIT {
         w.assertRunningUntraced();
         w.waitForTick(w.lastTick() + 3, TIMEOUT);
         w.assertNoFail();
-    }
-
-    @Test
-    void aProcessWithSemUndoAdjustmentsIsRefusedAndGoesOn() {
-        String name = "undo";
-        ok("run", "--detach", "--name", name, "--", Repo.workload("sysv01").toString(), "undo");
-        groups.add(name);
-        awaitTicks(name, 3);
-        String line = assertOperationalError(cli.run(env, "checkpoint", name), "SEM_UNDO");
-        assertTrue(mentionsNumber(line, rootPid(name)), "the error names the process: " + line);
-        awaitTicks(name, lastTick(name) + 3);
     }
 
     /** The group's root as seen from here. */

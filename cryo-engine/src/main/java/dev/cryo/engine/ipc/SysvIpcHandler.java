@@ -60,47 +60,60 @@ public final class SysvIpcHandler {
 
     // ---------------------------------------------------------------- dump
 
+    /** The namespace's semaphore sets as {@link #begin} found them (frozen), with what reads adjustments against them. */
+    private SemUndoHandler semUndo;
+
     /**
      * Starts saving every object of the IPC namespace of {@code nsPid} (the group's init; the group is
      * frozen, and stays so until {@link #end}), segment contents into blobs of {@code writer}, on cryo's
-     * IPC thread while the processes are dumped; null when the group shares cryo's namespace.
+     * IPC thread while the processes are dumped; null when the group shares cryo's namespace. The
+     * semaphore sets are read first, before it returns: see {@link #semUndo}.
      */
-    public Future<IpcNamespaceEntry> begin(int nsPid, CheckpointWriter writer) throws IOException {
+    public Future<IpcNamespaceEntry> begin(int nsPid, CheckpointWriter writer) throws Exception {
         if (!ownNamespace(nsPid)) return null;
-        return IpcNamespaceThread.submit(nsPid, () -> dumpHere(nsPid, writer));
+        semUndo = IpcNamespaceThread.call(nsPid, () -> new SemUndoHandler(dumpSemaphores(), semopm()));
+        return IpcNamespaceThread.submit(nsPid, () -> dumpHere(nsPid, writer, semUndo.sets()));
+    }
+
+    /**
+     * What reads each process's SEM_UNDO adjustments on the sets {@link #begin} saved; null when there is
+     * no namespace of the group's own to save.
+     */
+    public SemUndoHandler semUndo() {
+        return semUndo;
     }
 
     /**
      * The saved namespace (null without {@code begin}'s work), once it is done; checks that every
-     * attachment of {@code processes} (with PIDs as seen from cryo) can be made again, and that none of
-     * them has SEM_UNDO adjustments ({@code nsPid}: the group's init, as for begin).
+     * attachment of {@code processes} (with PIDs as seen from cryo) can be made again.
      */
-    public IpcNamespaceEntry end(Future<IpcNamespaceEntry> started, List<ProcessEntry> processes, int nsPid)
-            throws Exception {
+    public IpcNamespaceEntry end(Future<IpcNamespaceEntry> started, List<ProcessEntry> processes) throws Exception {
         if (started == null) return null;
         IpcNamespaceEntry entry = IpcNamespaceThread.result(started);
-        refuseSemUndo(processes, nsPid);
         checkAttachments(processes, entry);
         return entry;
     }
 
-    /**
-     * SEM_UNDO adjustments live in the process, where no interface shows them (CRIU does not save them
-     * either): a process that has made a semop with SEM_UNDO is refused rather than restored without them.
-     * kcmp tells whether a process has an undo list at all, against the group's init (cryo-helper, which
-     * never makes one). Only a single-threaded process is checked: creating a thread (CLONE_SYSVSEM, as
-     * pthreads do) gives a process an empty list to share, which cannot be told apart from a used one.
-     */
-    private static void refuseSemUndo(List<ProcessEntry> processes, int init) throws IOException {
-        for (ProcessEntry p : processes) { // PIDs as seen from cryo at this point
-            if (p.threads().size() == 1 && SysvIpc.hasSemUndo(p.pid(), init)) {
-                throw new UnsupportedResourceException(p.pid(), "SysV semaphore undo list (semop with SEM_UNDO)",
-                        "SEM_UNDO adjustments cannot be read from the kernel, so they are not supported");
-            }
+    private static List<SemSetEntry> dumpSemaphores() throws ErrnoException, IOException {
+        List<SemSetEntry> semaphores = new ArrayList<>();
+        for (int id : SysvIpc.ids("sem")) {
+            SemInfo info = SysvIpc.semStat(id);
+            short[] v = SysvIpc.semValues(id, info.count());
+            long[] values = new long[v.length];
+            for (int i = 0; i < v.length; i++) values[i] = Short.toUnsignedLong(v[i]);
+            semaphores.add(new SemSetEntry(owner(id, info.perm()), values));
         }
+        return semaphores;
     }
 
-    private static IpcNamespaceEntry dumpHere(int nsPid, CheckpointWriter writer) throws Exception {
+    /** The namespace's limit of operations per semop: the third field of its "sem" tunable. */
+    private static int semopm() throws IOException {
+        String sem = SysvIpc.readLimit("sem");
+        return sem == null ? 32 : Integer.parseInt(sem.trim().split("\\s+")[2]);
+    }
+
+    private static IpcNamespaceEntry dumpHere(int nsPid, CheckpointWriter writer, List<SemSetEntry> semaphores)
+            throws Exception {
         List<String> limits = new ArrayList<>();
         for (String name : LIMITS) {
             String value = SysvIpc.readLimit(name);
@@ -117,14 +130,6 @@ public final class SysvIpcHandler {
                 }
             }
             segments.add(new ShmSegmentEntry(owner(id, info.perm()), info.size(), info.removed(), blob));
-        }
-        List<SemSetEntry> semaphores = new ArrayList<>();
-        for (int id : SysvIpc.ids("sem")) {
-            SemInfo info = SysvIpc.semStat(id);
-            short[] v = SysvIpc.semValues(id, info.count());
-            long[] values = new long[v.length];
-            for (int i = 0; i < v.length; i++) values[i] = Short.toUnsignedLong(v[i]);
-            semaphores.add(new SemSetEntry(owner(id, info.perm()), values));
         }
         List<MsgQueueEntry> queues = new ArrayList<>();
         for (int id : SysvIpc.ids("msg")) {

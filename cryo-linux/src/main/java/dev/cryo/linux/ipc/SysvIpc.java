@@ -19,8 +19,10 @@ import java.util.List;
  * namespace of the thread that makes it: see {@link #enterNamespaceOf}.
  */
 public final class SysvIpc {
-    /** shmat's number, for calls injected into a process. */
-    public static final int SHMAT = 30;
+    /** shmat's and semop's numbers, for calls injected into a process. */
+    public static final int SHMAT = 30, SEMOP = 65;
+    /** sembuf's sem_flg bits, and the largest value a semaphore may hold. */
+    public static final int SEM_UNDO = 0x1000, SEM_NOWAIT = 04000, SEMVMX = 32767;
     private static final int SHMGET = 29, SHMCTL = 31, SEMGET = 64, SEMCTL = 66, SHMDT = 67,
             MSGGET = 68, MSGSND = 69, MSGRCV = 70, MSGCTL = 71, SETNS = 308;
     private static final int IPC_CREAT = 01000, IPC_EXCL = 02000, IPC_NOWAIT = 04000, IPC_RMID = 0, IPC_SET = 1,
@@ -139,6 +141,15 @@ public final class SysvIpc {
      */
     public static boolean hasSemUndo(int pid, int without) throws ErrnoException {
         return Syscall.call("kcmp KCMP_SYSVSEM (pid " + pid + ")", SysNr.KCMP, pid, without, KCMP_SYSVSEM, 0, 0, 0) != 0;
+    }
+
+    /**
+     * Orders processes by their SEM_UNDO list (kcmp KCMP_SYSVSEM): 0 when {@code a} and {@code b} share
+     * one (or both have none), else a sign that is consistent over all pairs of one boot.
+     */
+    public static int compareSemUndo(int a, int b) throws ErrnoException {
+        long r = Syscall.call("kcmp KCMP_SYSVSEM (pids " + a + ", " + b + ")", SysNr.KCMP, a, b, KCMP_SYSVSEM, 0, 0, 0);
+        return r == 0 ? 0 : r == 1 ? -1 : 1;
     }
 
     // ------------------------------------------------------------------ shared memory
