@@ -76,6 +76,7 @@ public final class SemUndoHandler {
      * CLONE_SYSVSEM but not CLONE_THREAD).
      */
     public void check(List<FrozenProcess> processes, int init) throws IOException {
+        if (order.isEmpty()) return; // no set to hold adjustments on
         List<Integer> listed = new ArrayList<>();
         for (FrozenProcess p : processes) {
             for (int tid : p.tids()) {
@@ -86,7 +87,6 @@ public final class SemUndoHandler {
             }
             if (SysvIpc.hasSemUndo(p.pid(), init)) listed.add(p.pid());
         }
-        if (order.isEmpty()) return; // lists, but no set to hold adjustments on
         try {
             listed.sort((a, b) -> {
                 try {
