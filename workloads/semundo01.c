@@ -14,6 +14,9 @@
  * applied exactly that process's adjustments to the values (clamped to 0..32767, as the kernel does);
  * then it goes on alone, ticking. The children stop reading their adjustments first (a value that moves
  * under a probe would mislead it) and say so on the READY set.
+ *
+ * semundo01 noperm: a parent (root) with a set of mode 0600, and a child running as nobody with a second
+ * thread (so an undo list), which may not alter the set: for the refusal of adjustments cryo cannot read.
  */
 #include "wl.h"
 #include <signal.h>
@@ -213,7 +216,30 @@ static void end_children(void) {
     }
 }
 
-int main(void) {
+static void *idle(void *arg) {
+    for (;;) wl_sleep_ms(WL_TICK_MS);
+    return arg;
+}
+
+static void noperm_mode(void) {
+    if (semget(IPC_PRIVATE, 1, 0600) < 0) wl_fail("semget: %s", strerror(errno));
+    pid_t c = fork();
+    if (c < 0) wl_fail("fork: %s", strerror(errno));
+    if (c == 0) {
+        pthread_t t;
+        if (setgid(65534) || setuid(65534)) wl_fail("setuid: %s", strerror(errno));
+        if (pthread_create(&t, NULL, idle, NULL)) wl_fail("pthread_create");
+        idle(NULL);
+    }
+    for (;;) {
+        if (waitpid(c, NULL, WNOHANG) != 0) wl_fail("the child ended");
+        wl_tick();
+        wl_sleep_ms(WL_TICK_MS);
+    }
+}
+
+int main(int argc, char **argv) {
+    if (argc > 1 && !strcmp(argv[1], "noperm")) noperm_mode();
     for (int set = 0; set < NSETS; set++) {
         ids[set] = semget(KEY + set, nsems[set], IPC_CREAT | IPC_EXCL | 0600);
         if (ids[set] < 0) wl_fail("semget: %s", strerror(errno));

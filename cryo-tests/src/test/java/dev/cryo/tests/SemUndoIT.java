@@ -16,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static dev.cryo.tests.ErrorOutput.assertOperationalError;
+import static dev.cryo.tests.ErrorOutput.mentionsNumber;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -25,7 +27,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * with three threads, adjustments of +1, -1 and large ones on two sets). The workload checks every value
  * and, in each process, its own adjustments on every tick; on SIGUSR1 it ends its children one by one and
  * checks that the kernel applied exactly each one's adjustments. Killed and restored, the adjustments come
- * back; left running, the checkpoint changes neither values nor adjustments.
+ * back; left running, the checkpoint changes neither values nor adjustments. A process that may not
+ * alter a set (whose adjustments there cannot be read) is refused, naming it, and goes on.
  */
 class SemUndoIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -88,6 +91,21 @@ class SemUndoIT {
         ok("restore", "--detach", name);
         log.awaitTicks(name, log.lastTick(name) + 5, TIMEOUT);
         endChildren(name, rootPid(name));
+        log.assertNoFail(name);
+    }
+
+    @Test
+    void aProcessThatMayNotAlterASetIsRefusedAndGoesOn() {
+        String name = "undo-noperm";
+        assertEquals(name, ok("run", "--detach", "--name", name, "--", Repo.workload("semundo01").toString(),
+                "noperm").lastLine());
+        groups.add(name);
+        log.awaitTicks(name, 3, TIMEOUT);
+        List<String> children = children(rootPid(name));
+        assertEquals(1, children.size(), children.toString());
+        String line = assertOperationalError(cli.run(env, "checkpoint", name), "SEM_UNDO");
+        assertTrue(mentionsNumber(line, Long.parseLong(children.getFirst())), "the error names the process: " + line);
+        log.awaitTicks(name, log.lastTick(name) + 3, TIMEOUT);
         log.assertNoFail(name);
     }
 
