@@ -36,7 +36,7 @@ import java.util.Set;
  * with SEM_UNDO operations compensated by plain ones (the value stays), then ends with a decrement that
  * must block: with IPC_NOWAIT the call fails with EAGAIN, having changed nothing (no value, adjustment,
  * pid, time or wake-up), or with ERANGE when some adjustment went out of range, which tells "some semadj
- * >= t" (or "<= t"). Two probes per set (per chunk of {@link #perCall} semaphores) show the usual case,
+ * >= t" (or "<= t"). Two probes per set (per chunk of up to (semopm - 1) / 4 semaphores) show the usual case,
  * all zero; the others are found by halving, then each value by exponential and binary search. The only
  * trace: the kernel may give the process an empty undo entry for the set, which never does anything.
  * Processes without an undo list (kcmp) are not probed at all.
