@@ -69,6 +69,8 @@ public final class TcpConnectionHandler implements AutoCloseable {
 
     private final Map<Long, TcpConnectionEntry> read = new HashMap<>();
     private final List<Repaired> repaired = new ArrayList<>();
+    /** Our duplicates of the listeners we locked (see {@link #lockListener}). */
+    private final List<Integer> lockedListeners = new ArrayList<>();
     private final boolean killAfter;
     private Map<Ends, Long> established;
 
@@ -168,6 +170,26 @@ public final class TcpConnectionHandler implements AutoCloseable {
         return r;
     }
 
+    /** Whether the tree is killed after the checkpoint (its sockets are locked from the moment they are read). */
+    boolean killAfter() {
+        return killAfter;
+    }
+
+    /**
+     * Drops what arrives for a listener of a tree to be killed, from now until the kill: new SYNs and the
+     * last ACK of handshakes under way (the kernel filters both on the listener), so its accept queue cannot
+     * grow once read, and what it would have accepted is sent again by the clients, to the restored
+     * listener. Never replaces the application's filter. Takes {@code fd}, our duplicate of the listener.
+     */
+    void lockListener(int fd) throws ErrnoException {
+        if (Sockets.hasFilter(fd)) {
+            RemoteFds.close(fd);
+            return;
+        }
+        lockedListeners.add(fd);
+        Sockets.dropIncoming(fd);
+    }
+
     /** Drops what arrives for the socket from now on (the peer sends it again); never replaces the application's filter. */
     private static void lock(Repaired r) throws ErrnoException {
         if (r.locked || Sockets.hasFilter(r.fd)) return;
@@ -258,6 +280,13 @@ public final class TcpConnectionHandler implements AutoCloseable {
                 // best effort, like every step of putting the tree back
             }
         }
+        for (int fd : lockedListeners) {
+            try {
+                Sockets.detachFilter(fd);
+            } catch (ErrnoException ignored) {
+                // best effort, as above
+            }
+        }
         close();
     }
 
@@ -266,6 +295,8 @@ public final class TcpConnectionHandler implements AutoCloseable {
     public void close() {
         repaired.forEach(r -> RemoteFds.close(r.fd));
         repaired.clear();
+        lockedListeners.forEach(RemoteFds::close);
+        lockedListeners.clear();
     }
 
     // ---------------------------------------------------------------- restore
