@@ -103,6 +103,11 @@ public final class Sockets {
         addressCall(fd, SysNr.CONNECT, "connect", address);
     }
 
+    /** shutdown(2): {@code how} is SHUT_RD 0, SHUT_WR 1 or SHUT_RDWR 2. */
+    public static void shutdown(int fd, int how) throws ErrnoException {
+        Syscall.call("shutdown", SysNr.SHUTDOWN, fd, how);
+    }
+
     private static void addressCall(int fd, int nr, String what, byte[] address) throws ErrnoException {
         MemorySegment s = Scratch.get();
         MemorySegment.copy(address, 0, s, ValueLayout.JAVA_BYTE, 0, address.length);
@@ -157,7 +162,9 @@ public final class Sockets {
                 long n = Syscall.raw(SysNr.RECVMSG, fd, msg.address(), MSG_PEEK | MSG_DONTWAIT, 0, 0, 0);
                 if (n == -EAGAIN) break;
                 if (n < 0) throw ErrnoException.of("recvmsg(MSG_PEEK)", (int) -n);
-                if (n == 0 && !records) break; // end of stream
+                // end of stream; or, for messages, the end of file of a socket shut down for reading, which
+                // (unlike an empty message, whose sender's name is given) leaves the name length 0
+                if (n == 0 && (!records || msg.get(ValueLayout.JAVA_INT, 8) == 0)) break;
                 if ((msg.get(ValueLayout.JAVA_INT, 48) & MSG_TRUNC) != 0) {
                     throw ErrnoException.of("recvmsg(MSG_PEEK): a message larger than " + PEEK_BUFFER + " bytes", 90);
                 }
