@@ -259,6 +259,7 @@ public final class Checkpointer {
             clock.lap("commit");
             clock.print();
             if (!options.leaveRunning()) {
+                tcp.holdUntilRestored(info.id()); // else what a peer sends before the restore meets a reset
                 killAll(dumping);
                 frozenNow = false;
             }

@@ -305,6 +305,18 @@ public final class TcpConnectionHandler implements AutoCloseable {
         close();
     }
 
+    /**
+     * Before the tree is killed: hands the locked connections to a holder until checkpoint
+     * {@code checkpointId} is restored ({@link ConnectionHolder}), so that their peers meet no reset in the
+     * gap. Only locked ones: a connection without our filter would go on acknowledging what arrives, which
+     * the checkpoint does not hold. Returns why they are not held, or null.
+     */
+    public String holdUntilRestored(String checkpointId) {
+        List<Integer> fds = repaired.stream().filter(r -> r.locked).map(r -> r.fd).toList();
+        if (!killAfter || fds.isEmpty()) return null;
+        return ConnectionHolder.hold(checkpointId, fds);
+    }
+
     /** Lets go of the sockets, leaving them as they are (in repair mode when the tree is killed: closed silently). */
     @Override
     public void close() {

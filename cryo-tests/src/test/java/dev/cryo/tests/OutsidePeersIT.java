@@ -21,13 +21,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Listeners with connections waiting in their accept queue, under periodic checkpoints (`cryo run
- * --every`): workloads/accept01.c accepts each connection 1.5 s after it arrived, so periodic checkpoints
- * every 300 ms find it waiting. None may fail: each lets the server accept it and freezes it again (the
- * checkpoint says so with its label accept_waits).
- * (A listener that never accepts is refused: UnsupportedIT.)
+ * TCP clients outside the checkpoint (this JVM) of workloads/accept01.c, a server that is slow to accept
+ * and echoes what it receives. Connections waiting in its accept queue: periodic checkpoints (`cryo run
+ * --every`) every 300 ms while each connection waits 1.5 s to be accepted must all succeed, each letting
+ * the server accept it and freezing it again (the checkpoint says so with its label accept_waits); a
+ * listener that never accepts is refused (UnsupportedIT). The gap between a checkpoint that kills the
+ * server and its restore: what a client sends then must arrive once it is restored, with no reset.
  */
-class AcceptQueueIT {
+class OutsidePeersIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final int MAX_CLIENTS = 6;
 
@@ -37,6 +38,7 @@ class AcceptQueueIT {
     private Cli cli;
     private Map<String, String> env;
     private final List<Socket> clients = new ArrayList<>();
+    private Workload workload;
 
     @BeforeEach
     void setUp() {
@@ -47,6 +49,7 @@ class AcceptQueueIT {
     @AfterEach
     void tearDown() throws IOException {
         for (Socket s : clients) s.close();
+        if (workload != null) workload.close();
         cli.run(env, "kill", "acc");
     }
 
@@ -102,6 +105,41 @@ class AcceptQueueIT {
         assertEquals(0, restored.exitCode(), restored::toString);
         s.getOutputStream().write("ping\n".getBytes(StandardCharsets.US_ASCII));
         assertEquals("ping", readLine(s.getInputStream()), "the client is echoed by the restored server");
+    }
+
+    @Test
+    void whatAClientSendsBetweenTheKillAndTheRestoreArrivesAfterTheRestore() throws Exception {
+        Path portFile = tmp.resolve("port");
+        workload = Workload.start(tmp.resolve("echo.log"), List.of(Repo.workload("accept01").toString(),
+                portFile.toString(), "0"));
+        Workload.await(() -> Files.exists(portFile), TIMEOUT, "the server's port");
+        Socket s = new Socket("127.0.0.1", Integer.parseInt(Files.readString(portFile).strip()));
+        s.setSoTimeout((int) TIMEOUT.toMillis());
+        clients.add(s);
+        assertEquals("hello 1", readLine(s.getInputStream()));
+        String id = cli.checkpoint(workload.pid()); // the server is killed
+        s.getOutputStream().write("in the gap\n".getBytes(StandardCharsets.US_ASCII));
+        // its held socket drops what arrives without a word: our kernel sends it again, still connected
+        // (a reset would have closed the connection: it would leave /proc/net/tcp)
+        Workload.await(() -> retransmissions(s) > 0, TIMEOUT, "the client's kernel to send the data again");
+        assertEquals(workload.pid(), cli.restoreDetached(id), "restored PID");
+        assertEquals("in the gap", readLine(s.getInputStream()), "the data sent in the gap, echoed by the restored server");
+        workload.assertNoFail();
+    }
+
+    /**
+     * The client socket's retransmission count in /proc/net/tcp or tcp6 (Java's sockets may be IPv6 ones,
+     * with mapped addresses); -1 when it is in neither (reset, closed).
+     */
+    private static long retransmissions(Socket s) {
+        String local = String.format(":%04X", s.getLocalPort()), remote = String.format(":%04X", s.getPort());
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            for (String line : read(Path.of(table)).lines().toList()) {
+                String[] f = line.strip().split("\\s+");
+                if (f.length > 6 && f[1].endsWith(local) && f[2].endsWith(remote)) return Long.parseLong(f[6], 16);
+            }
+        }
+        return -1;
     }
 
     private static String readLine(InputStream in) throws IOException {
