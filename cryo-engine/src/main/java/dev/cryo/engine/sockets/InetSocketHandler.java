@@ -52,6 +52,11 @@ public final class InetSocketHandler {
             throw new UnsupportedResourceException(pid, "fd " + fd + " (socket type " + type + " protocol " + protocol + ")",
                     "only TCP and UDP sockets are supported (not raw, SCTP, MPTCP...)");
         }
+        if (Sockets.errorPending(local)) {
+            throw new UnsupportedResourceException(pid, what, "an error is pending on it (SO_ERROR, or its error"
+                    + " queue), which cannot be saved: reading it would clear it (the application's next call on the"
+                    + " socket takes it)");
+        }
         int backlog = -1;
         long dropped = 0;
         TcpConnectionEntry connection = null;

@@ -103,6 +103,18 @@ public final class Sockets {
         addressCall(fd, SysNr.CONNECT, "connect", address);
     }
 
+    /**
+     * Whether an error is pending on the socket (SO_ERROR, or a message on its error queue), as poll()
+     * shows it: reading SO_ERROR would clear it, poll leaves it.
+     */
+    public static boolean errorPending(int fd) {
+        MemorySegment s = Scratch.get();
+        s.set(ValueLayout.JAVA_INT, 0, fd);  // struct pollfd: fd, events, revents
+        s.set(ValueLayout.JAVA_INT, 4, 0);
+        long n = Syscall.raw(POLL, s.address(), 1, 0, 0, 0, 0);
+        return n > 0 && (s.get(ValueLayout.JAVA_SHORT, 6) & POLLERR) != 0;
+    }
+
     /** shutdown(2): {@code how} is SHUT_RD 0, SHUT_WR 1 or SHUT_RDWR 2. */
     public static void shutdown(int fd, int how) throws ErrnoException {
         Syscall.call("shutdown", SysNr.SHUTDOWN, fd, how);
@@ -131,6 +143,7 @@ public final class Sockets {
     public record Queued(List<byte[]> messages, boolean control, boolean namedSenders, List<byte[]> senders) {
     }
 
+    private static final int POLL = 7, POLLERR = 8; // not in SysNr: only this binding uses it
     private static final int PEEK_BUFFER = 1 << 20, CONTROL = 512, NAME = 128, MSG_TRUNC = 0x20, EAGAIN = 11, SCM_RIGHTS = 1;
 
     /**
