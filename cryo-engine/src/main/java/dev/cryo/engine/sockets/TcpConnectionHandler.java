@@ -28,8 +28,9 @@ import java.util.Map;
  * Established TCP connections, with the kernel's repair mode (CRIU's soccr does the same). Dump: the
  * socket, pulled into cryo, enters repair mode while the tree is frozen, and its sequence numbers, both
  * queues (the send queue with what the peer has not acknowledged), the handshake's options and the
- * windows are read. It stays in repair mode until the checkpoint ends: a tree that is then killed closes
- * its connections without a FIN or RST reaching the peer; a tree left running (or a failed checkpoint)
+ * windows are read. It stays in repair mode until the checkpoint ends: a tree that is then killed has
+ * its locked connections held until the restore ({@link #holdUntilRestored}), then closed without a FIN
+ * or RST reaching the peer; a tree left running (or a failed checkpoint)
  * gets its sockets back out of repair mode, untouched. When both ends are in the tree they are read
  * together, until two readings agree (a frozen tree's kernel can still move data between them). Before a
  * tree is killed, its connections are also locked from the moment they are read (see the constructor).
