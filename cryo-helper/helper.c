@@ -49,6 +49,15 @@
  *       only waits: it exits when TARGET_PID exits (its pidfd becomes readable) or on SIGTERM. While it
  *       lives, the kernel goes on recording which pages the target writes.
  *
+ *   cryo-helper lock NAME SECONDS HOLDER_PID FD...
+ *       Holds TCP connections across the gap between a checkpoint that kills their processes and the
+ *       restore: takes descriptors FD... of process HOLDER_PID (cryo's, sockets in repair mode with a
+ *       filter that drops what arrives) with pidfd_getfd, detaches (as keep), listens on the abstract
+ *       unix socket "cryo-lock-NAME", prints "PID COUNT" and waits. While it holds them no reset answers
+ *       the peers: what they send is dropped, and they send it again. A connection on its socket from
+ *       its own uid (the restore) makes it close them all (in repair mode: nothing is sent), answer one
+ *       byte and exit; so does the end of SECONDS, without the byte.
+ *
  *   cryo-helper call SOCKET ARG...
  *       Thin client of `cryo daemon`: connects to SOCKET, sends ARGs, the working directory and the CRYO_*
  *       (and XDG_DATA_HOME) environment with its descriptors 0, 1, 2 (SCM_RIGHTS), and exits with the code
@@ -68,7 +77,9 @@
 #include <sys/un.h>
 #include <poll.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -440,6 +451,57 @@ static int keep(int argc, char **argv) {
     return 0;
 }
 
+static int lock(int argc, char **argv) {
+    if (argc < 5) { fprintf(stderr, "cryo-helper: usage: lock NAME SECONDS HOLDER_PID FD...\n"); return 2; }
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    int namelen = snprintf(sa.sun_path + 1, sizeof sa.sun_path - 1, "cryo-lock-%s", argv[2]);
+    if (namelen >= (int)sizeof sa.sun_path - 1) { fprintf(stderr, "cryo-helper: lock: name too long\n"); return 2; }
+    socklen_t salen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + namelen);
+    long seconds = atol(argv[3]);
+    pid_t holder = atoi(argv[4]);
+    int report[2];
+    if (pipe2(report, O_CLOEXEC)) die("pipe");
+    if (detached_fork(report) == 0) {
+        int got[2] = {getpid(), 0};
+        int hp = (int)syscall(SYS_pidfd_open, holder, 0);
+        int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (hp < 0 || s < 0 || bind(s, (struct sockaddr *)&sa, salen) || listen(s, 4)) got[1] = -errno;
+        for (int i = 5; i < argc && got[1] >= 0; i++) {
+            if ((int)syscall(SYS_pidfd_getfd, hp, atoi(argv[i]), 0) < 0) got[1] = -errno;
+            else got[1]++;
+        }
+        if (write(report[1], got, sizeof got) != sizeof got || got[1] < 0) _exit(126);
+        close(report[1]);
+        int null = open("/dev/null", O_RDWR);
+        if (null >= 0) { dup2(null, 0); dup2(null, 1); dup2(null, 2); if (null > 2) close(null); }
+        struct timespec now, end;
+        clock_gettime(CLOCK_MONOTONIC, &end);
+        end.tv_sec += seconds;
+        for (;;) {
+            clock_gettime(CLOCK_MONOTONIC, &now);
+            long left = (end.tv_sec - now.tv_sec) * 1000 + (end.tv_nsec - now.tv_nsec) / 1000000;
+            if (left <= 0) _exit(0); /* the held sockets close with us, silently */
+            struct pollfd p = {.fd = s, .events = POLLIN};
+            if (poll(&p, 1, (int)(left > 60000 ? 60000 : left)) <= 0) continue;
+            int c = accept4(s, NULL, NULL, SOCK_CLOEXEC);
+            struct ucred who;
+            socklen_t wl = sizeof who;
+            if (c < 0) continue;
+            if (getsockopt(c, SOL_SOCKET, SO_PEERCRED, &who, &wl) || who.uid != getuid()) { close(c); continue; }
+            for (int fd = 3; fd < 1024; fd++) if (fd != c) close(fd); /* every held socket, and our own */
+            if (write(c, "r", 1) != 1) _exit(1);
+            _exit(0);
+        }
+    }
+    int got[2] = {0, 0};
+    if (read(report[0], got, sizeof got) != sizeof got || got[1] < 0) {
+        fprintf(stderr, "cryo-helper: lock: %s\n", got[1] < 0 ? strerror(-got[1]) : "the holder did not start");
+        return 126;
+    }
+    printf("%d %d\n", got[0], got[1]);
+    return 0;
+}
+
 #define NOT_SERVED 75
 extern char **environ;
 
@@ -505,6 +567,7 @@ int main(int argc, char **argv) {
     if (argc >= 2 && !strcmp(argv[1], "run")) return run(argc, argv);
     if (argc >= 2 && !strcmp(argv[1], "hold")) for (;;) pause();
     if (argc >= 2 && !strcmp(argv[1], "keep")) return keep(argc, argv);
+    if (argc >= 2 && !strcmp(argv[1], "lock")) return lock(argc, argv);
     fprintf(stderr, "cryo-helper: usage: cryo-helper spawn|stub|run|keep|call ... (internal to cryo)\n");
     return 2;
 }

@@ -24,6 +24,11 @@ import java.time.Duration;
  */
 final class Supervisor {
     private static final long POLL_MILLIS = 100;
+    /**
+     * How long a periodic checkpoint lets the group accept connections it finds waiting in a listener's
+     * queue (longer than a command's: nobody waits on it, and failing it costs a whole interval).
+     */
+    private static final Duration ACCEPT_WAIT = Duration.ofSeconds(5);
 
     private final StoreOption store;
     private final GroupRegistry.Group group;
@@ -43,7 +48,7 @@ final class Supervisor {
     void run() {
         try (InMemoryTrackers trackers = new InMemoryTrackers()) {
             CheckpointOptions options = new CheckpointOptions(true, group.name(), CheckpointOptions.Tracking.INCREMENTAL,
-                    trackers, Compression.LZ4);
+                    trackers, Compression.LZ4).withAcceptWait(ACCEPT_WAIT);
             // one store for the supervisor's life: it caches the store's index (reloaded only when another
             // command changed it), which a checkpoint would otherwise read again each time
             Store s = null;

@@ -13,6 +13,7 @@ import dev.cryo.engine.memory.MemoryHandler;
 import dev.cryo.engine.memory.TreeTracking;
 import dev.cryo.engine.mm.MmHandler;
 import dev.cryo.engine.signals.SignalHandler;
+import dev.cryo.engine.sockets.AcceptQueues;
 import dev.cryo.engine.sockets.TcpConnectionHandler;
 import dev.cryo.engine.threads.ThreadHandler;
 import dev.cryo.engine.timers.PosixTimerHandler;
@@ -54,6 +55,9 @@ import java.util.concurrent.Future;
 
 /** Takes checkpoints of process trees into a store. */
 public final class Checkpointer {
+    /** How many times a checkpoint freezes a tree whose listeners have connections waiting to be accepted. */
+    private static final int ACCEPT_ATTEMPTS = 5;
+
     private final Store store;
     private final Progress progress;
 
@@ -150,20 +154,40 @@ public final class Checkpointer {
             tracking.openBaselines();
             clock.lap("open");
             Faults.check("seize");
-            frozenNow = true;
-            // the freeze is what the application feels: from the barrier (or the first seize) to the thaw
-            long frozenAt = System.nanoTime();
-            long frozenCpu = clock.threadCpu();
-            List<Integer> orphans = group != null ? barrier(group, freezer) : List.of();
-            TreeFreezer.FrozenTree tree = freezer.freeze(orphans);
-            for (FrozenProcess p : tree.processes()) dumping.add(new Dumping(p));
-            clock.lap("freeze");
-            Faults.point();
-            List<Integer> pids = tree.processes().stream().map(FrozenProcess::pid).toList();
+            long acceptDeadline = System.nanoTime() + options.acceptWait().toNanos();
+            long frozenAt, frozenCpu;
+            TreeFreezer.FrozenTree tree;
+            List<Integer> pids;
+            TreeFiles files;
+            int acceptWaits = 0;
+            for (int attempt = 1; ; attempt++) {
+                frozenNow = true;
+                // the freeze is what the application feels: from the barrier (or the first seize) to the thaw
+                frozenAt = System.nanoTime();
+                frozenCpu = clock.threadCpu();
+                List<Integer> orphans = group != null ? barrier(group, freezer) : List.of();
+                tree = freezer.freeze(orphans);
+                for (FrozenProcess p : tree.processes()) dumping.add(new Dumping(p));
+                clock.lap("freeze");
+                Faults.point();
+                pids = tree.processes().stream().map(FrozenProcess::pid).toList();
+                files = TreeFiles.read(pids);
+                List<AcceptQueues.Busy> busy = AcceptQueues.busy(files, tcp);
+                if (busy.isEmpty()) break;
+                if (attempt == ACCEPT_ATTEMPTS || System.nanoTime() - acceptDeadline >= 0) throw busy.getFirst().refusal();
+                // connections wait to be accepted: let the application accept them, and freeze it again
+                // (nothing of the tree was touched yet, so this checkpoint is as good as a first one)
+                thawAll(freezer, dumping, threads, tcp);
+                frozenNow = false;
+                dumping.clear();
+                freezer = new TreeFreezer(pid);
+                AcceptQueues.awaitAccepted(busy, acceptDeadline);
+                acceptWaits++;
+                clock.lap("accept wait " + attempt);
+            }
             for (int p : pids) UnsupportedState.refuse(p, reference);
             TreeShape.check(pid, tree);
             if (group != null) refuseStrays(group, tree);
-            TreeFiles files = TreeFiles.read(pids);
             GhostFiles ghosts = new GhostFiles(writer);
             for (Dumping d : dumping) {
                 d.masks = threads.masks(d.frozen.tids());
@@ -231,6 +255,7 @@ public final class Checkpointer {
             labels.put("mode", tracking.mode());
             labels.put("tracked", Integer.toString(tracking.incrementalCount()));
             if (tracking.baselineId() != null) labels.put("baseline", tracking.baselineId());
+            if (acceptWaits > 0) labels.put("accept_waits", Integer.toString(acceptWaits));
             CheckpointInfo info = writer.commit(ImageCodec.encode(checkpoint), labels);
             committed = true;
             Faults.point();
@@ -238,6 +263,7 @@ public final class Checkpointer {
             clock.lap("commit");
             clock.print();
             if (!options.leaveRunning()) {
+                tcp.holdUntilRestored(info.id()); // else what a peer sends before the restore meets a reset
                 killAll(dumping);
                 frozenNow = false;
             }

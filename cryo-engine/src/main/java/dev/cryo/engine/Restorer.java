@@ -14,6 +14,7 @@ import dev.cryo.engine.restore.GhostFileRestorer;
 import dev.cryo.engine.restore.PidInUseException;
 import dev.cryo.engine.restore.Stub;
 import dev.cryo.engine.signals.SignalHandler;
+import dev.cryo.engine.sockets.ConnectionHolder;
 import dev.cryo.engine.sockets.TcpConnectionHandler;
 import dev.cryo.engine.sockets.UnixSocketHandler;
 import dev.cryo.engine.threads.ThreadHandler;
@@ -104,6 +105,8 @@ public final class Restorer {
                 }
                 warnings.forEach(sessions.getFirst()::warn);
                 GhostFileRestorer unlinkBeforeResume = ghosts;
+                // the connections held since the checkpoint killed the tree go just before they are made again
+                ConnectionHolder.release(checkpoint.info().id());
                 tracer.call(() -> {
                     shapeAll(sessions, unlinkBeforeResume);
                     return null;

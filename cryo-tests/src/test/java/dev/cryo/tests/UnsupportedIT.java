@@ -89,6 +89,15 @@ class UnsupportedIT {
     }
 
     @Test
+    void aSocketWithAPendingErrorIsRefusedAndKeepsIt() {
+        Workload w = start("unsupported_soerror01");
+        w.waitForTick(1, TICKS); // the error is pending from then on
+        // refused() lets it tick on: it FAILs if the checkpoint cleared the error
+        String line = refused(w, Proc.fdsLinkingTo(w.pid(), "socket:"), "udp");
+        assertTrue(line.contains("error is pending"), "the error says why: " + line);
+    }
+
+    @Test
     void anEpollWatchWhoseFdWasClosedIsRefused() {
         Workload w = start("unsupported_epoll01");
         refused(w, Proc.fdsLinkingTo(w.pid(), "anon_inode:[eventpoll]"), "epoll");

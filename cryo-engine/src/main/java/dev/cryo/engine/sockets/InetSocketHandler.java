@@ -14,6 +14,7 @@ import dev.cryo.linux.proc.TcpState;
 import dev.cryo.linux.syscall.SysNr;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +52,11 @@ public final class InetSocketHandler {
             throw new UnsupportedResourceException(pid, "fd " + fd + " (socket type " + type + " protocol " + protocol + ")",
                     "only TCP and UDP sockets are supported (not raw, SCTP, MPTCP...)");
         }
+        if (Sockets.errorPending(local)) {
+            throw new UnsupportedResourceException(pid, what, "an error is pending on it (SO_ERROR, or its error"
+                    + " queue), which cannot be saved: reading it would clear it (the application's next call on the"
+                    + " socket takes it)");
+        }
         int backlog = -1;
         long dropped = 0;
         TcpConnectionEntry connection = null;
@@ -69,11 +75,7 @@ public final class InetSocketHandler {
                 ListenQueues.Queue q = queues.get(inode);
                 if (q == null) throw new IOException(what + ": sock_diag does not list this listening socket");
                 backlog = q.backlog();
-                if (q.waiting() > 0) {
-                    throw new UnsupportedResourceException(pid, what, q.waiting() + " connection"
-                            + (q.waiting() == 1 ? " is" : "s are") + " waiting in its accept queue; their clients"
-                            + " believe they are connected, so they cannot be dropped (accept them first)");
-                }
+                if (q.busy()) throw new UnsupportedResourceException(pid, what, busyReason(q));
             }
         } else {
             dropped = RemoteFds.readable(local); // the size of the first datagram waiting, if any
@@ -82,6 +84,19 @@ public final class InetSocketHandler {
         if (connection != null) options = options.stream().filter(o -> !TcpConnectionHandler.hiddenByRepair(o)).toList();
         return new InetSocketFd(fd, fdFlags, openFlags, family, type, protocol,
                 SocketAddresses.port(address) == 0 ? null : address, peer, backlog, options, dropped, connection);
+    }
+
+    /** Why a listener with connections waiting in its accept queue, or being made to it, is refused. */
+    static String busyReason(ListenQueues.Queue q) {
+        List<String> parts = new ArrayList<>();
+        if (q.waiting() > 0) {
+            parts.add(q.waiting() + " connection" + (q.waiting() == 1 ? " is" : "s are") + " waiting in its accept queue");
+        }
+        if (q.connecting() > 0) {
+            parts.add(q.connecting() + " connection" + (q.connecting() == 1 ? " is" : "s are") + " being made to it");
+        }
+        return String.join(" and ", parts) + "; their clients believe they are connected, so they cannot be dropped"
+                + " (the application did not accept them in time; accept them first)";
     }
 
     private static String name(int family, int protocol) {

@@ -11,6 +11,7 @@ import dev.cryo.linux.errno.ErrnoException;
 import dev.cryo.linux.fd.RemoteFds;
 import dev.cryo.linux.net.Sockets;
 import dev.cryo.linux.net.TcpRepair;
+import dev.cryo.linux.net.TcpShutdowns;
 import dev.cryo.linux.proc.InetSocketInfo;
 import dev.cryo.linux.proc.NetParser;
 import dev.cryo.linux.proc.TcpState;
@@ -27,8 +28,9 @@ import java.util.Map;
  * Established TCP connections, with the kernel's repair mode (CRIU's soccr does the same). Dump: the
  * socket, pulled into cryo, enters repair mode while the tree is frozen, and its sequence numbers, both
  * queues (the send queue with what the peer has not acknowledged), the handshake's options and the
- * windows are read. It stays in repair mode until the checkpoint ends: a tree that is then killed closes
- * its connections without a FIN or RST reaching the peer; a tree left running (or a failed checkpoint)
+ * windows are read. It stays in repair mode until the checkpoint ends: a tree that is then killed has
+ * its locked connections held until the restore ({@link #holdUntilRestored}), then closed without a FIN
+ * or RST reaching the peer; a tree left running (or a failed checkpoint)
  * gets its sockets back out of repair mode, untouched. When both ends are in the tree they are read
  * together, until two readings agree (a frozen tree's kernel can still move data between them). Before a
  * tree is killed, its connections are also locked from the moment they are read (see the constructor).
@@ -43,7 +45,7 @@ import java.util.Map;
 public final class TcpConnectionHandler implements AutoCloseable {
     private static final int SOL_SOCKET = 1, SO_REUSEADDR = 2, SO_PEEK_OFF = 42, SO_SNDBUF = 7, SO_SNDBUFFORCE = 32,
             IPPROTO_TCP = 6, TCP_INFO = 11, TCPI_OPT_TIMESTAMPS = 1, TCPI_OPT_SACK = 2, TCPI_OPT_WSCALE = 4,
-            READINGS = 20, UNLOCKED_READINGS = 10, MAX_USER_MSS = 32767, EINPROGRESS = 115, EAGAIN = 11;
+            READINGS = 20, UNLOCKED_READINGS = 10, MAX_USER_MSS = 32767, EINPROGRESS = 115, EAGAIN = 11, SHUT_RD = 0;
 
     /**
      * A socket put in repair mode: our duplicate of it, whether SO_REUSEADDR must be set again on leaving,
@@ -68,7 +70,11 @@ public final class TcpConnectionHandler implements AutoCloseable {
     }
 
     private final Map<Long, TcpConnectionEntry> read = new HashMap<>();
+    /** The shutdown bits of the namespace's established sockets, per family, read once per checkpoint. */
+    private final Map<Integer, Map<Long, Integer>> shutdowns = new HashMap<>();
     private final List<Repaired> repaired = new ArrayList<>();
+    /** Our duplicates of the listeners we locked (see {@link #lockListener}). */
+    private final List<Integer> lockedListeners = new ArrayList<>();
     private final boolean killAfter;
     private Map<Ends, Long> established;
 
@@ -93,6 +99,11 @@ public final class TcpConnectionHandler implements AutoCloseable {
         if (TcpRepair.urgentPending(local)) {
             throw new UnsupportedResourceException(pid, what, "urgent (out-of-band) data is pending on this TCP connection");
         }
+        int family = Sockets.intOption(local, SOL_SOCKET, Sockets.SO_DOMAIN);
+        int shutdown = shutdown(family, inode);
+        if ((shutdown & TcpShutdowns.SEND_SHUTDOWN) != 0) { // it sent its FIN: not established any more, really
+            throw new UnsupportedResourceException(pid, what, "this TCP connection is shut down for writing");
+        }
         int peer = -1;
         long peerInode = peerInTree(pid, inode, tree);
         if (peerInode != 0) peer = peerSocket(tree, peerInode);
@@ -106,8 +117,8 @@ public final class TcpConnectionHandler implements AutoCloseable {
                     if (theirs != null) lock(theirs);
                 }
                 long[] before = fingerprint(mine, theirs);
-                TcpConnectionEntry state = readState(mine);
-                TcpConnectionEntry peerState = theirs != null ? readState(theirs) : null;
+                TcpConnectionEntry state = readState(mine, shutdown);
+                TcpConnectionEntry peerState = theirs != null ? readState(theirs, shutdown(family, peerInode)) : null;
                 if (state != null && (theirs == null || peerState != null)
                         && Arrays.equals(before, fingerprint(mine, theirs))) {
                     if (peerState != null) read.put(peerInode, peerState);
@@ -122,6 +133,13 @@ public final class TcpConnectionHandler implements AutoCloseable {
         } finally {
             RemoteFds.close(peer);
         }
+    }
+
+    /** The shutdown bits of established socket {@code inode} (0 for most). */
+    private int shutdown(int family, long inode) throws ErrnoException {
+        Map<Long, Integer> bits = shutdowns.get(family);
+        if (bits == null) shutdowns.put(family, bits = TcpShutdowns.established(family));
+        return bits.getOrDefault(inode, 0);
     }
 
     /** The inode of the other end of connection {@code inode} when a process of the tree holds it, else 0. */
@@ -168,6 +186,26 @@ public final class TcpConnectionHandler implements AutoCloseable {
         return r;
     }
 
+    /** Whether the tree is killed after the checkpoint (its sockets are locked from the moment they are read). */
+    boolean killAfter() {
+        return killAfter;
+    }
+
+    /**
+     * Drops what arrives for a listener of a tree to be killed, from now until the kill: new SYNs and the
+     * last ACK of handshakes under way (the kernel filters both on the listener), so its accept queue cannot
+     * grow once read, and what it would have accepted is sent again by the clients, to the restored
+     * listener. Never replaces the application's filter. Takes {@code fd}, our duplicate of the listener.
+     */
+    void lockListener(int fd) throws ErrnoException {
+        if (Sockets.hasFilter(fd)) {
+            RemoteFds.close(fd);
+            return;
+        }
+        lockedListeners.add(fd);
+        Sockets.dropIncoming(fd);
+    }
+
     /** Drops what arrives for the socket from now on (the peer sends it again); never replaces the application's filter. */
     private static void lock(Repaired r) throws ErrnoException {
         if (r.locked || Sockets.hasFilter(r.fd)) return;
@@ -212,7 +250,7 @@ public final class TcpConnectionHandler implements AutoCloseable {
      * Reads a socket in repair mode; null when a queue changed while it was read. The queue selection is put
      * back to none, so the kernel sends as usual.
      */
-    private static TcpConnectionEntry readState(Repaired r) throws ErrnoException {
+    private static TcpConnectionEntry readState(Repaired r, int shutdown) throws ErrnoException {
         int fd = r.fd;
         int peekOffset = Sockets.intOption(fd, SOL_SOCKET, SO_PEEK_OFF);
         if (peekOffset >= 0) Sockets.setInt(fd, SOL_SOCKET, SO_PEEK_OFF, -1); // else a peek starts there, and moves it
@@ -238,7 +276,7 @@ public final class TcpConnectionHandler implements AutoCloseable {
             return new TcpConnectionEntry(sendSeq, sendQueue, Math.min(unsent, sendQueue.length), recvSeq, recvQueue,
                     TcpRepair.mss(fd), scale, (options & TCPI_OPT_SACK) != 0, timestamps,
                     timestamps ? TcpRepair.timestamp(fd) : 0, r.reuseAddress, w.sndWl1(), w.sndWnd(), w.maxWindow(),
-                    w.rcvWnd(), w.rcvWup());
+                    w.rcvWnd(), w.rcvWup(), shutdown);
         } finally {
             if (peekOffset >= 0) Sockets.setInt(fd, SOL_SOCKET, SO_PEEK_OFF, peekOffset);
         }
@@ -258,7 +296,26 @@ public final class TcpConnectionHandler implements AutoCloseable {
                 // best effort, like every step of putting the tree back
             }
         }
+        for (int fd : lockedListeners) {
+            try {
+                Sockets.detachFilter(fd);
+            } catch (ErrnoException ignored) {
+                // best effort, as above
+            }
+        }
         close();
+    }
+
+    /**
+     * Before the tree is killed: hands the locked connections to a holder until checkpoint
+     * {@code checkpointId} is restored ({@link ConnectionHolder}), so that their peers meet no reset in the
+     * gap. Only locked ones: a connection without our filter would go on acknowledging what arrives, which
+     * the checkpoint does not hold. Returns why they are not held, or null.
+     */
+    public String holdUntilRestored(String checkpointId) {
+        List<Integer> fds = repaired.stream().filter(r -> r.locked).map(r -> r.fd).toList();
+        if (!killAfter || fds.isEmpty()) return null;
+        return ConnectionHolder.hold(checkpointId, fds);
     }
 
     /** Lets go of the sockets, leaving them as they are (in repair mode when the tree is killed: closed silently). */
@@ -266,6 +323,8 @@ public final class TcpConnectionHandler implements AutoCloseable {
     public void close() {
         repaired.forEach(r -> RemoteFds.close(r.fd));
         repaired.clear();
+        lockedListeners.forEach(RemoteFds::close);
+        lockedListeners.clear();
     }
 
     // ---------------------------------------------------------------- restore
@@ -346,6 +405,8 @@ public final class TcpConnectionHandler implements AutoCloseable {
             TcpRepair.setWindow(local, new TcpRepair.Window(c.sndWl1(), c.sndWnd(), c.maxWindow(), c.rcvWnd(), c.rcvWup()));
             TcpRepair.off(local);
             sendUnsent(local, c.sendQueue(), sent);
+            // shut down for reading: only a flag on the socket (nothing is sent), after its queue is filled
+            if ((c.shutdown() & TcpShutdowns.RCV_SHUTDOWN) != 0) Sockets.shutdown(local, SHUT_RD);
             if (c.reuseAddress()) Sockets.setInt(local, SOL_SOCKET, SO_REUSEADDR, 1);
         } catch (ErrnoException x) {
             throw new IOException(what + ": TCP repair: " + x.getMessage(), x);

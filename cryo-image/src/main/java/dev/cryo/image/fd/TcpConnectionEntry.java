@@ -15,8 +15,10 @@ package dev.cryo.image.fd;
  * @param timestamps  timestamps were agreed; then {@code timestamp} is the connection's clock
  * @param reuseAddress SO_REUSEADDR was set (repair mode hides it: the socket's generic options do not hold it)
  * @param sndWl1      the window fields TCP_REPAIR_WINDOW gives: snd_wl1, snd_wnd, max_window, rcv_wnd, rcv_wup
+ * @param shutdown    the socket's shutdown bits (RCV_SHUTDOWN 1: shut down for reading, which an established
+ *                    connection can be), as sock_diag shows them
  */
 public record TcpConnectionEntry(int sendSeq, byte[] sendQueue, int unsent, int recvSeq, byte[] recvQueue, int mss,
                                  int windowScale, boolean sack, boolean timestamps, int timestamp, boolean reuseAddress,
-                                 int sndWl1, int sndWnd, int maxWindow, int rcvWnd, int rcvWup) {
+                                 int sndWl1, int sndWnd, int maxWindow, int rcvWnd, int rcvWup, int shutdown) {
 }

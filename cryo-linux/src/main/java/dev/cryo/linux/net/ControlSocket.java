@@ -60,6 +60,25 @@ public final class ControlSocket {
         }
     }
 
+    /** A socket connected to the listener bound to abstract name {@code name} (no file: a leading NUL). */
+    public static int connectAbstract(String name) throws ErrnoException {
+        byte[] n = name.getBytes(StandardCharsets.UTF_8);
+        if (n.length > SUN_PATH_MAX - 1) throw ErrnoException.of("abstract socket name " + name, 36 /* ENAMETOOLONG */);
+        int fd = socket();
+        try {
+            MemorySegment s = Scratch.get();
+            s.asSlice(0, 2 + SUN_PATH_MAX + 1).fill((byte) 0);
+            s.set(ValueLayout.JAVA_SHORT, 0, (short) AF_UNIX);
+            MemorySegment.copy(n, 0, s, ValueLayout.JAVA_BYTE, 3, n.length);
+            // an abstract name is exactly as long as the address says
+            Syscall.call("connect(@" + name + ")", SysNr.CONNECT, fd, s.address(), 3 + n.length);
+            return fd;
+        } catch (ErrnoException e) {
+            close(fd);
+            throw e;
+        }
+    }
+
     /** The next connection (blocks). */
     public static int accept(int listener) throws ErrnoException {
         return (int) Syscall.call("accept", ACCEPT4, listener, 0, 0, SOCK_CLOEXEC);

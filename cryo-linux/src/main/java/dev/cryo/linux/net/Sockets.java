@@ -103,6 +103,23 @@ public final class Sockets {
         addressCall(fd, SysNr.CONNECT, "connect", address);
     }
 
+    /**
+     * Whether an error is pending on the socket (SO_ERROR, or a message on its error queue), as poll()
+     * shows it: reading SO_ERROR would clear it, poll leaves it.
+     */
+    public static boolean errorPending(int fd) {
+        MemorySegment s = Scratch.get();
+        s.set(ValueLayout.JAVA_INT, 0, fd);  // struct pollfd: fd, events, revents
+        s.set(ValueLayout.JAVA_INT, 4, 0);
+        long n = Syscall.raw(POLL, s.address(), 1, 0, 0, 0, 0);
+        return n > 0 && (s.get(ValueLayout.JAVA_SHORT, 6) & POLLERR) != 0;
+    }
+
+    /** shutdown(2): {@code how} is SHUT_RD 0, SHUT_WR 1 or SHUT_RDWR 2. */
+    public static void shutdown(int fd, int how) throws ErrnoException {
+        Syscall.call("shutdown", SysNr.SHUTDOWN, fd, how);
+    }
+
     private static void addressCall(int fd, int nr, String what, byte[] address) throws ErrnoException {
         MemorySegment s = Scratch.get();
         MemorySegment.copy(address, 0, s, ValueLayout.JAVA_BYTE, 0, address.length);
@@ -126,6 +143,7 @@ public final class Sockets {
     public record Queued(List<byte[]> messages, boolean control, boolean namedSenders, List<byte[]> senders) {
     }
 
+    private static final int POLL = 7, POLLERR = 8; // not in SysNr: only this binding uses it
     private static final int PEEK_BUFFER = 1 << 20, CONTROL = 512, NAME = 128, MSG_TRUNC = 0x20, EAGAIN = 11, SCM_RIGHTS = 1;
 
     /**
@@ -157,7 +175,9 @@ public final class Sockets {
                 long n = Syscall.raw(SysNr.RECVMSG, fd, msg.address(), MSG_PEEK | MSG_DONTWAIT, 0, 0, 0);
                 if (n == -EAGAIN) break;
                 if (n < 0) throw ErrnoException.of("recvmsg(MSG_PEEK)", (int) -n);
-                if (n == 0 && !records) break; // end of stream
+                // end of stream; or, for messages, the end of file of a socket shut down for reading, which
+                // (unlike an empty message, whose sender's name is given) leaves the name length 0
+                if (n == 0 && (!records || msg.get(ValueLayout.JAVA_INT, 8) == 0)) break;
                 if ((msg.get(ValueLayout.JAVA_INT, 48) & MSG_TRUNC) != 0) {
                     throw ErrnoException.of("recvmsg(MSG_PEEK): a message larger than " + PEEK_BUFFER + " bytes", 90);
                 }
