@@ -49,11 +49,14 @@ public final class PackSink {
     /** Bytes written to the shared pack before lanes open packs of their own. */
     static final long SHARED_BYTES = 8L << 20;
     /**
-     * Disk space reserved ahead of a pack's writes, this much at a time (fallocate: ext4 then skips delayed
-     * allocation's per-block work, ~half of the kernel's time per written GiB); the unused rest is cut off
-     * when the pack is sealed. {@code -Dcryo.store.reserveMiB=0} turns it off.
+     * Disk space reserved ahead of a pack's writes, this much at a time ({@code -Dcryo.store.reserveMiB=8}:
+     * fallocate, so that ext4 skips delayed allocation's per-block work); the unused rest is cut off when
+     * the pack is sealed. Off by default: it saved 16-20% of the kernel's CPU per written page (256 MiB:
+     * sys 0.12-0.14 s against 0.13-0.20), but cutting the reserved tails of the last packs made the commit
+     * wait 0.11-0.18 s instead of 0.02-0.06 on a busy machine (ext4's truncate joins the journal), which
+     * costs the checkpoint more wall time than the write saves (bench/RESULTS.md, ingest, session 5).
      */
-    private static final long RESERVE_STEP = Long.getLong("cryo.store.reserveMiB", 8) << 20;
+    private static final long RESERVE_STEP = Long.getLong("cryo.store.reserveMiB", 0) << 20;
 
     public PackSink(StoreLayout layout, long targetPackBytes) {
         this.layout = layout;
