@@ -116,7 +116,9 @@ public final class PackSink {
                 grown = false;
                 space = RESERVE_STEP > 0 ? FileSpace.of(file) : null;
             }
-            if (space != null && position + compLen > reservedTo) {
+            if (space != null && position + compLen > reservedTo && reservedTo < target) {
+                // never past the pack's target: a full pack then uses all of it, and only a pack sealed
+                // early (the last of a checkpoint) has a tail to cut
                 reserve();
             }
             ByteBuffer buf = frame.asSlice(0, compLen).asByteBuffer();
@@ -169,7 +171,7 @@ public final class PackSink {
             while (buf.hasRemaining()) {
                 channel.write(buf);
             }
-            if (grown) {
+            if (grown && (space == null || reservedTo > position + trailer.length)) {
                 channel.truncate(position + trailer.length);
             }
             if (space != null) {
