@@ -261,12 +261,13 @@ public final class Checkpointer {
             Faults.point();
             tracking.keep(info.id(), options.leaveRunning());
             clock.lap("commit");
-            clock.print();
             if (!options.leaveRunning()) {
                 tcp.holdUntilRestored(info.id()); // else what a peer sends before the restore meets a reset
                 killAll(dumping);
                 frozenNow = false;
+                clock.lap("kill");
             }
+            clock.print();
             return new CheckpointResult(info.id(), processes.stream().map(ProcessEntry::pid).toList(), threadCount,
                     info.logicalBytes(), info.addedBytes(), freezeMillis, (System.nanoTime() - t0) / 1_000_000,
                     tracking.mode(), tracking.baselineId(), tracking.note());

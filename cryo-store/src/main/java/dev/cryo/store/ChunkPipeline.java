@@ -56,17 +56,17 @@ final class ChunkPipeline {
         this.workers = new ArrayBlockingQueue<>(n);
         for (int i = 0; i < n; i++) {
             Worker w = new Worker(new FrameBuilder(sink, compression), arena.allocate(BATCH_BYTES, PAGE),
-                    new boolean[BATCH_PAGES]);
+                    new boolean[BATCH_PAGES], new boolean[BATCH_PAGES]);
             allWorkers.add(w);
             workers.add(w);
         }
     }
 
     /**
-     * What one working thread holds: its frame builder, a native batch buffer (for input on the heap) and
-     * which pages of the batch are new.
+     * What one working thread holds: its frame builder, a native batch buffer (for input on the heap),
+     * which pages of the batch are new and which of those look random (sampled while hashing).
      */
-    private record Worker(FrameBuilder frames, MemorySegment batch, boolean[] fresh) {}
+    private record Worker(FrameBuilder frames, MemorySegment batch, boolean[] fresh, boolean[] random) {}
 
     static int defaultThreads() {
         return Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
@@ -147,9 +147,11 @@ final class ChunkPipeline {
             int pages = (end + PAGE - 1) / PAGE;
             int k0 = keyAt + 2 * b * BATCH_PAGES;
             boolean[] fresh = w.fresh();
+            boolean[] random = w.random();
+            FrameBuilder fb = w.frames();
             int candidates = 0;
             for (int p = 0; p < pages; p += GROUP) {
-                candidates += classify(data, from, end, p, Math.min(pages, p + GROUP), k0, fresh);
+                candidates += classify(fb, data, from, end, p, Math.min(pages, p + GROUP), k0, fresh, random);
             }
             if (candidates == 0) {
                 return;
@@ -159,15 +161,18 @@ final class ChunkPipeline {
                     claim(p, Math.min(pages, p + GROUP), k0, fresh);
                 }
             }
-            FrameBuilder fb = w.frames();
             for (int p = 0; p < pages; p += GROUP) {
-                frame(fb, data, from, end, p, Math.min(pages, p + GROUP), k0, fresh);
+                frame(fb, data, from, end, p, Math.min(pages, p + GROUP), k0, fresh, random);
             }
             fb.release();
         }
 
-        /** Zero check, hash and index lookup of pages [p0, p1); returns how many are not in the index. */
-        private int classify(MemorySegment data, long from, int end, int p0, int p1, int k0, boolean[] fresh) {
+        /**
+         * Zero check, hash and index lookup of pages [p0, p1), and the random-data sample of those not in the
+         * index (while the hash has just brought the page into the cache); returns how many are not in it.
+         */
+        private int classify(FrameBuilder fb, MemorySegment data, long from, int end, int p0, int p1, int k0,
+                boolean[] fresh, boolean[] random) {
             long[] h = keys;
             long address = data.address() + from;
             int candidates = 0;
@@ -183,6 +188,7 @@ final class ChunkPipeline {
                 boolean unknown = !index.contains(h[k], h[k + 1]);
                 fresh[p] = unknown;
                 if (unknown) {
+                    random[p] = fb.looksRandom(data, from + off, n);
                     candidates++;
                 }
             }
@@ -200,11 +206,11 @@ final class ChunkPipeline {
         }
 
         private void frame(FrameBuilder fb, MemorySegment data, long from, int end, int p0, int p1, int k0,
-                boolean[] fresh) throws IOException {
+                boolean[] fresh, boolean[] random) throws IOException {
             long[] h = keys;
             for (int p = p0, off = p0 * PAGE, k = k0 + 2 * p0; p < p1; p++, off += PAGE, k += 2) {
                 if (fresh[p]) {
-                    fb.add(h[k], h[k + 1], data, from + off, Math.min(PAGE, end - off));
+                    fb.add(h[k], h[k + 1], data, from + off, Math.min(PAGE, end - off), random[p]);
                 }
             }
         }

@@ -90,7 +90,8 @@ final class WarmUp {
      * pass over mapped packs) on {@link #PAGE_ROUNDS} x 48 MiB of page-like data (random, compressible and
      * zero pages): the sleeper's few pages leave them interpreted or barely compiled, and the first large
      * restores then paid for the JIT (verifying 256 MiB took 130-170 ms of CPU in the first two, 70-90 once
-     * warm; with this, 75-90 from the first).
+     * warm; with this, 75-90 from the first). Half of the pages are new in every round, so the write path
+     * (frames, packs) runs on 24 MiB per round, not only in the first.
      */
     private static void pages(Path storeDir) throws IOException {
         ByteBuffer mem = ByteBuffer.allocateDirect(PAGES * 4096);
@@ -107,7 +108,11 @@ final class WarmUp {
         }
         try (Store store = Store.open(storeDir)) {
             for (int round = 0; round < PAGE_ROUNDS; round++) {
-                mem.putLong(0, round + 1); // one page new each round, the others found in the index
+                // every round writes new random and compressible pages (the write path: hash, frames, packs, as a
+                // large checkpoint does) and finds the other random ones in the index (the dedup path)
+                for (int p = 0; p < PAGES; p += 2) {
+                    mem.putLong(p * 4096 + 8, round + 1);
+                }
                 CheckpointInfo info;
                 try (CheckpointWriter w = store.begin()) {
                     w.blob("mem/1").write(mem.duplicate());

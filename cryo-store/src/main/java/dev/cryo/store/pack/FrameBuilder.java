@@ -81,7 +81,16 @@ public final class FrameBuilder {
      * {@link #release}; heap memory is copied at once.
      */
     public void add(long lo, long hi, MemorySegment src, long off, int len) throws IOException {
-        Frame f = looksRandom(src, off, len) ? randomLooking : packable;
+        add(lo, hi, src, off, len, looksRandom(src, off, len));
+    }
+
+    /**
+     * Same, for a caller that has sampled the chunk with {@link #looksRandom} already (the write path does
+     * it right after hashing the page, while the page is in the cache: sampling a page that has left the
+     * cache took twice as long).
+     */
+    public void add(long lo, long hi, MemorySegment src, long off, int len, boolean random) throws IOException {
+        Frame f = random ? randomLooking : packable;
         if (f.n == MAX_CHUNKS || f.used + len > FrameCodec.MAX_FRAME) {
             flush(f);
         }
@@ -116,7 +125,7 @@ public final class FrameBuilder {
      * Counts distinct byte values in 128 sampled bytes (16 words spread over the chunk): ~100 for random
      * data, far fewer for text or heaps.
      */
-    boolean looksRandom(MemorySegment b, long off, int len) {
+    public boolean looksRandom(MemorySegment b, long off, int len) {
         if (len < 1024) {
             return false;
         }
