@@ -8,32 +8,43 @@ import dev.cryo.linux.process.TaskAttributes;
  * what was copied out) is background work: the application needs the CPU more. So the checkpointing thread
  * drops to nice 19, and with it every thread it starts from then on (the store's workers, pack publisher,
  * index writer: Linux threads inherit their creator's nice value). On a machine whose cores the application
- * keeps busy, the write then takes longer instead of the application running slower. The thread gets its
- * own value back at {@link #close()}. {@code CRYO_WRITE_NICE} sets another value (0: as any other work).
+ * keeps busy, the write then takes longer instead of the application running slower. Since nice only ranks
+ * threads within one scheduling group (a session's autogroup, a cpu cgroup), the thread also moves into a cpu
+ * group that weighs what the nice value weighs ({@link BackgroundCpuGroup}), and its threads are born there. The thread gets its own value and group back
+ * at {@link #close()}. {@code CRYO_WRITE_NICE} sets another value (0: as any other work, in its own group);
+ * {@code CRYO_WRITE_CPU_GROUP=0} keeps the nice value alone (for comparing).
  */
 final class BackgroundPriority implements AutoCloseable {
     private static final int NICE = niceFromEnvironment();
+    private static final boolean GROUP = !"0".equals(System.getenv("CRYO_WRITE_CPU_GROUP"));
 
-    private final int before;
+    private final int before;          // the nice value to go back to, or NICE for unchanged
+    private final BackgroundCpuGroup group;  // null: not moved
 
-    private BackgroundPriority(int before) {
+    private BackgroundPriority(int before, BackgroundCpuGroup group) {
         this.before = before;
+        this.group = group;
     }
 
     /** Lowers the calling thread's priority; a no-op (null) where the kernel says no. */
     static BackgroundPriority enter() {
+        if (NICE == 0) return null;
+        int before = NICE;
         try {
-            int before = TaskAttributes.nice(0);
-            if (before >= NICE) return null;
-            TaskAttributes.setNice(0, NICE);
-            return new BackgroundPriority(before);
+            before = TaskAttributes.nice(0);
+            if (before < NICE) TaskAttributes.setNice(0, NICE);
+            else before = NICE;
         } catch (ErrnoException refused) {
-            return null; // best effort: the checkpoint is the same, only its share of the CPU differs
+            before = NICE; // best effort: the checkpoint is the same, only its share of the CPU differs
         }
+        BackgroundCpuGroup group = GROUP ? BackgroundCpuGroup.join(NICE) : null;
+        return before == NICE && group == null ? null : new BackgroundPriority(before, group);
     }
 
     @Override
     public void close() {
+        if (group != null) group.leave();
+        if (before == NICE) return;
         try {
             TaskAttributes.setNice(0, before); // raising it back needs CAP_SYS_NICE, which cryo (root) has
         } catch (ErrnoException refused) {
