@@ -10,6 +10,8 @@
 #   bench/overhead.sh [HOT_MIB]      workloads/dirtyrate01 1024 0 [HOT_MIB]: random 64-byte writes over all of
 #                                    1 GiB (the worst case: every page written between two checkpoints), or
 #                                    over its first HOT_MIB MiB with a read anywhere for each (a hot working set)
+#   bench/overhead.sh redis          redis-server (100k keys) under redis-benchmark in a loop, checkpointed by PID
+#                                    (its 50 connections with TCP repair): requests/s, its main thread's CPU
 #
 #   EVERY=10     seconds between checkpoints within a checkpointing phase (the first at its start)
 #   PHASE=20     seconds a phase lasts (a multiple of EVERY: whole intervals)
@@ -55,12 +57,14 @@ if [[ ${1:-} == every ]]; then
     exit 0
 fi
 every=${EVERY:-10} phase=${PHASE:-20} rounds=${ROUNDS:-6} modes=${MODES:-hot nohot} hot=${1:-}
+[[ $hot == redis ]] && { command -v redis-benchmark >/dev/null || { echo "needs redis-server and redis-benchmark" >&2; exit 1; }; }
 base=$(mktemp -d /var/tmp/cryo-bench-ovh.XXXXXX)
 export CRYO_STORE=$base/store CRYO_RUN_DIR=$base/run
 log=$base/wl.log
 daemons=()
 cleanup() {
     [[ -f $base/pid ]] && kill -9 "$(cat "$base/pid")" 2>/dev/null || true
+    [[ -f $base/loader ]] && kill "$(cat "$base/loader")" 2>/dev/null || true
     for m in "${daemons[@]}"; do CRYO_DAEMON_SOCKET=$base/$m.sock "$cryo" daemon stop >/dev/null 2>&1 || true; done
     rm -rf "$base"
 }
@@ -80,8 +84,32 @@ ckpt() { # MODE -> freeze_ms
         --json | grep -o '"freeze_ms": *[0-9]*' | grep -o '[0-9]*$'
 }
 
-"$repo/cryo-helper/target/cryo-helper" spawn "$log" -- "$repo/workloads/target/dirtyrate01" 1024 0 $hot >"$base/pid"
-for _ in $(seq 1200); do grep -q "tick 3 " "$log" && break; sleep 0.05; done
+if [[ $hot == redis ]]; then
+    # redis-server with 100k keys under redis-benchmark (SET and GET of random keys, pipelined 8, 50 clients) in a
+    # loop; per benchmark run a line in dirtyrate01's format: requests, wall ns, and the main thread's CPU ns,
+    # minor faults and run-queue wait (its schedstat), so the same phases and columns apply (M writes = M requests)
+    port=$((20000 + RANDOM % 20000))
+    "$repo/cryo-helper/target/cryo-helper" spawn "$base/redis.log" -- redis-server --port "$port" --save "" \
+        --appendonly no --bind 127.0.0.1 >"$base/pid"
+    for _ in $(seq 200); do redis-cli -p "$port" ping 2>/dev/null | grep -q PONG && break; sleep 0.05; done
+    for i in $(seq 1 100000); do echo "SET key:$i value:$i"; done | redis-cli -p "$port" --pipe >/dev/null
+    rpid=$(cat "$base/pid")
+    sample() { read -r run wait _ <"/proc/$rpid/schedstat"; flt=$(awk '{print $10}' "/proc/$rpid/stat"); t=$(date +%s%N); }
+    (
+        sample
+        while :; do
+            r0=$run w0=$wait f0=$flt t0=$t
+            redis-benchmark -p "$port" -t set,get -r 100000 -n 100000 -P 8 -q >/dev/null 2>&1 || true
+            sample
+            echo "tick ok writes=200000 ns=$((t - t0)) cpu_ns=$((run - r0)) minflt=$((flt - f0)) runq_ns=$((wait - w0)) vcsw=0 ivcsw=0"
+        done
+    ) >"$log" 2>/dev/null &
+    echo $! >"$base/loader"
+    for _ in $(seq 1200); do [[ $(wc -l <"$log") -ge 3 ]] && break; sleep 0.05; done
+else
+    "$repo/cryo-helper/target/cryo-helper" spawn "$log" -- "$repo/workloads/target/dirtyrate01" 1024 0 $hot >"$base/pid"
+    for _ in $(seq 1200); do grep -q "tick 3 " "$log" && break; sleep 0.05; done
+fi
 first=${modes%% *}
 ckpt "$first" >/dev/null   # the full one, which arms the tracker; not counted
 sleep "$every"
@@ -113,7 +141,7 @@ run_phase() { # MODE -> "mode writes ns cpu_ns minflt checkpoints freeze_ms_sum 
              END {split(c0, a, " "); split(c1, b, " "); print m, w, ns, c, f, n, fz, q, v, iv, b[1]-a[1], b[2]-a[2], b[3]-a[3], b[4]-a[4]}'
 }
 
-echo "dirtyrate01 1024 0 $hot: EVERY=$every PHASE=$phase ROUNDS=$rounds MODES=\"$modes\", commit $(git -C "$repo" rev-parse --short HEAD)"
+echo "$([[ $hot == redis ]] && echo redis-server under redis-benchmark || echo dirtyrate01 1024 0 "$hot"): EVERY=$every PHASE=$phase ROUNDS=$rounds MODES=\"$modes\", commit $(git -C "$repo" rev-parse --short HEAD)"
 printf '%-6s %10s %12s %7s %7s %7s %10s %6s %8s %8s %7s %8s %s\n' phase Mwrites/s Mwrites/cpu-s cpu% runq% sleep% \
     minflt/s ckpts freeze_ms ivcsw/s vcsw/s tlb/s "compact,thp,migrated load"
 show() { awk -v load="$(cut -d' ' -f1 /proc/loadavg)" '{printf "%-6s %10.2f %12.2f %7.1f %7.1f %7.1f %10.0f %6d %8d %8.1f %7.1f %8.0f %d,%d,%d %s\n",
