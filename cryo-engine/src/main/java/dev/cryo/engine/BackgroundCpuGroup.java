@@ -7,7 +7,7 @@ import java.nio.file.Path;
 
 /**
  * A cgroup v1 cpu group in which background work weighs against every other group what a thread of its nice
- * value weighs against a nice-0 thread (/sys/fs/cgroup/cpu/cryo-background-nice19, cpu.shares 15 of 1024).
+ * value weighs against a nice-0 thread (/sys/fs/cgroup/cpu/cryo-background-nice10, cpu.shares 110 of 1024).
  *
  * <p>Why nice alone is not enough: with autogroups (the default on most distributions) or cpu cgroups, the
  * scheduler first shares a CPU between groups (every session is one autogroup) and only then between the

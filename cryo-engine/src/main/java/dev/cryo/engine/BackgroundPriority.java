@@ -12,11 +12,11 @@ import dev.cryo.linux.process.TaskAttributes;
  * threads within one scheduling group (a session's autogroup, a cpu cgroup), the thread also moves into a cpu
  * group that weighs what the nice value weighs ({@link BackgroundCpuGroup}), and its threads are born there. The thread gets its own value and group back
  * at {@link #close()}. {@code CRYO_WRITE_NICE} sets another value (0: as any other work, in its own group);
- * {@code CRYO_WRITE_CPU_GROUP=0} keeps the nice value alone (for comparing).
+ * {@code CRYO_WRITE_CPU_GROUP=N} the group's weight as a nice value (default 10; 0: no group, for comparing).
  */
 final class BackgroundPriority implements AutoCloseable {
     private static final int NICE = niceFromEnvironment();
-    private static final boolean GROUP = !"0".equals(System.getenv("CRYO_WRITE_CPU_GROUP"));
+    private static final int GROUP_NICE = groupNiceFromEnvironment();
 
     private final int before;          // the nice value to go back to, or NICE for unchanged
     private final BackgroundCpuGroup group;  // null: not moved
@@ -37,7 +37,7 @@ final class BackgroundPriority implements AutoCloseable {
         } catch (ErrnoException refused) {
             before = NICE; // best effort: the checkpoint is the same, only its share of the CPU differs
         }
-        BackgroundCpuGroup group = GROUP ? BackgroundCpuGroup.join(NICE) : null;
+        BackgroundCpuGroup group = BackgroundCpuGroup.join(Math.min(NICE, GROUP_NICE));
         return before == NICE && group == null ? null : new BackgroundPriority(before, group);
     }
 
@@ -49,6 +49,19 @@ final class BackgroundPriority implements AutoCloseable {
             TaskAttributes.setNice(0, before); // raising it back needs CAP_SYS_NICE, which cryo (root) has
         } catch (ErrnoException refused) {
             // without it the thread stays nice: slower later work, nothing wrong
+        }
+    }
+
+    /**
+     * The group weighs as a thread of nice 10 (110 of 1024: ~10% of a core against one busy application), not 19
+     * (15): with 19 a machine kept busy by other work starved the write for minutes, and --every with it.
+     */
+    private static int groupNiceFromEnvironment() {
+        String v = System.getenv("CRYO_WRITE_CPU_GROUP");
+        try {
+            return v == null || v.isBlank() ? 10 : Math.clamp(Integer.parseInt(v.strip()), 0, 19);
+        } catch (NumberFormatException bad) {
+            return 10;
         }
     }
 
