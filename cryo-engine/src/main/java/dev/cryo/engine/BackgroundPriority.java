@@ -9,14 +9,18 @@ import dev.cryo.linux.process.TaskAttributes;
  * drops to nice 19, and with it every thread it starts from then on (the store's workers, pack publisher,
  * index writer: Linux threads inherit their creator's nice value). On a machine whose cores the application
  * keeps busy, the write then takes longer instead of the application running slower. Since nice only ranks
- * threads within one scheduling group (a session's autogroup, a cpu cgroup), the thread also moves into a cpu
- * group that weighs what the nice value weighs ({@link BackgroundCpuGroup}), and its threads are born there. The thread gets its own value and group back
- * at {@link #close()}. {@code CRYO_WRITE_NICE} sets another value (0: as any other work, in its own group);
- * {@code CRYO_WRITE_CPU_GROUP=N} the group's weight as a nice value (default 10; 0: no group, for comparing).
+ * threads within one scheduling group (a session's autogroup, a cpu cgroup), the thread can also move into a
+ * cpu group of small weight ({@link BackgroundCpuGroup}), and its threads are born there. The thread gets its own
+ * value and group back at {@link #close()}. {@code CRYO_WRITE_NICE} sets another value (0: as any other work,
+ * in its own group); {@code CRYO_WRITE_CPU_GROUP=N} (1..19) moves it into the group weighted as nice N
+ * (default 0: no group, see below).
  */
 final class BackgroundPriority implements AutoCloseable {
-    private static final int NICE = niceFromEnvironment();
-    private static final int GROUP_NICE = groupNiceFromEnvironment();
+    private static final int NICE = niceFromEnvironment("CRYO_WRITE_NICE", 19);
+    // off unless asked for: in the group (at 10: 110 of 1024, ~10% of a core against one busy application) the
+    // write got so little on a machine kept busy by other work (load 13 on 2 cores) that a cold supervisor took
+    // over 30 s for three incrementals of a small group (IncrementalTreeIT); at 19 (15) a 1 GiB one took minutes
+    private static final int GROUP_NICE = niceFromEnvironment("CRYO_WRITE_CPU_GROUP", 0);
 
     private final int before;          // the nice value to go back to, or NICE for unchanged
     private final BackgroundCpuGroup group;  // null: not moved
@@ -52,25 +56,13 @@ final class BackgroundPriority implements AutoCloseable {
         }
     }
 
-    /**
-     * The group weighs as a thread of nice 10 (110 of 1024: ~10% of a core against one busy application), not 19
-     * (15): with 19 a machine kept busy by other work starved the write for minutes, and --every with it.
-     */
-    private static int groupNiceFromEnvironment() {
-        String v = System.getenv("CRYO_WRITE_CPU_GROUP");
+    /** A nice value 0..19 from the environment variable {@code name}, or {@code otherwise}. */
+    private static int niceFromEnvironment(String name, int otherwise) {
+        String v = System.getenv(name);
         try {
-            return v == null || v.isBlank() ? 10 : Math.clamp(Integer.parseInt(v.strip()), 0, 19);
+            return v == null || v.isBlank() ? otherwise : Math.clamp(Integer.parseInt(v.strip()), 0, 19);
         } catch (NumberFormatException bad) {
-            return 10;
-        }
-    }
-
-    private static int niceFromEnvironment() {
-        String v = System.getenv("CRYO_WRITE_NICE");
-        try {
-            return v == null || v.isBlank() ? 19 : Math.clamp(Integer.parseInt(v.strip()), 0, 19);
-        } catch (NumberFormatException bad) {
-            return 19;
+            return otherwise;
         }
     }
 }

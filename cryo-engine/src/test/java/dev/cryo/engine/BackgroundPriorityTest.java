@@ -20,39 +20,52 @@ class BackgroundPriorityTest {
         return null;
     }
 
-    /** The kernel's view: the thread and the threads it starts are niced and in the weighted group, then back. */
-    @Test
-    void theThreadAndItsNewThreadsRunInTheWeightedGroupUntilClosed() throws Exception {
-        assumeTrue(Files.exists(Path.of("/sys/fs/cgroup/cpu/cpu.shares")), "no cgroup v1 cpu hierarchy");
-        assumeTrue(System.getenv("CRYO_WRITE_NICE") == null && System.getenv("CRYO_WRITE_CPU_GROUP") == null,
-                "another background priority asked for");
+    /** Runs {@code body} on a new platform thread, rethrowing what it threw. */
+    private static void onThread(ThrowingRunnable body) throws Exception {
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread t = Thread.ofPlatform().start(() -> {
+        Thread.ofPlatform().start(() -> {
             try {
-                String home = cpuGroup();
-                int nice = TaskAttributes.nice(0);
-                BackgroundPriority p = BackgroundPriority.enter();
-                assertNotNull(p);
-                assertEquals("/cryo-background-nice10", cpuGroup());
-                assertEquals(19, TaskAttributes.nice(0));
-                assertEquals("110", Files.readString(Path.of("/sys/fs/cgroup/cpu/cryo-background-nice10/cpu.shares")).strip());
-                AtomicReference<String> child = new AtomicReference<>();
-                Thread.ofPlatform().start(() -> {
-                    try {
-                        child.set(cpuGroup() + " " + TaskAttributes.nice(0));
-                    } catch (Exception e) {
-                        child.set(e.toString());
-                    }
-                }).join();
-                assertEquals("/cryo-background-nice10 19", child.get());
-                p.close();
-                assertEquals(home, cpuGroup());
-                assertEquals(nice, TaskAttributes.nice(0));
+                body.run();
             } catch (Throwable e) {
                 failure.set(e);
             }
-        });
-        t.join();
+        }).join();
         if (failure.get() != null) throw new AssertionError(failure.get());
+    }
+
+    private interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
+    /** The kernel's view: the thread and the threads it starts are in the weighted group, then it is back. */
+    @Test
+    void theThreadAndItsNewThreadsRunInTheWeightedGroupUntilItLeaves() throws Exception {
+        assumeTrue(Files.exists(Path.of("/sys/fs/cgroup/cpu/cpu.shares")), "no cgroup v1 cpu hierarchy");
+        onThread(() -> {
+            String home = cpuGroup();
+            BackgroundCpuGroup g = BackgroundCpuGroup.join(10);
+            assertNotNull(g);
+            assertEquals("/cryo-background-nice10", cpuGroup());
+            Path shares = Path.of("/sys/fs/cgroup/cpu/cryo-background-nice10/cpu.shares");
+            assertEquals("110", Files.readString(shares).strip());
+            AtomicReference<String> child = new AtomicReference<>();
+            onThread(() -> child.set(cpuGroup()));
+            assertEquals("/cryo-background-nice10", child.get());
+            g.leave();
+            assertEquals(home, cpuGroup());
+        });
+    }
+
+    @Test
+    void theThreadIsNicedUntilClosed() throws Exception {
+        assumeTrue(System.getenv("CRYO_WRITE_NICE") == null, "another nice value asked for");
+        onThread(() -> {
+            int nice = TaskAttributes.nice(0);
+            BackgroundPriority p = BackgroundPriority.enter();
+            assertNotNull(p);
+            assertEquals(19, TaskAttributes.nice(0));
+            p.close();
+            assertEquals(nice, TaskAttributes.nice(0));
+        });
     }
 }
