@@ -17,7 +17,8 @@
 #   PHASE=20     seconds a phase lasts (a multiple of EVERY: whole intervals)
 #   ROUNDS=6     rounds of: none, then for each of MODES: the mode, none
 #   MODES="hot nohot"  hot: as shipped; nohot: CRYO_HOT_CHUNKS=0 (every written page protected again);
-#                nogroup: CRYO_WRITE_CPU_GROUP=0 (the write after the thaw at nice 19, in cryo's own scheduling group)
+#                group: CRYO_WRITE_CPU_GROUP=${GROUP_NICE:-10} (the write after the thaw also in the weighted cpu
+#                cgroup); nogroup: CRYO_WRITE_CPU_GROUP=0 (at nice 19 only, in cryo's own scheduling group)
 #
 # Checkpoints are `cryo checkpoint PID --incremental --leave-running` through warm daemons (one per mode: the
 # mode is read at the daemon's start); the tracker stays armed across phases, so a phase without checkpoints
@@ -73,6 +74,7 @@ for m in $modes; do
     mkdir -m 0700 "$base/d-$m"
     case $m in
         nohot) env=(CRYO_HOT_CHUNKS=0) ;;
+        group) env=(CRYO_WRITE_CPU_GROUP=${GROUP_NICE:-10}) ;;  # the write also in the weighted cpu cgroup
         nogroup) env=(CRYO_WRITE_CPU_GROUP=0) ;;  # the write at nice 19 only, in cryo's own scheduling group
         *) env=(CRYO_HOT_CHUNKS=1) ;;
     esac
