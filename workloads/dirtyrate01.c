@@ -11,12 +11,15 @@
  * the tick line carries the number of writes done since the last tick, for measuring what checkpoints
  * cost the application, with the CPU time the writing thread got meanwhile (cpu_ns) and the minor faults
  * it took (minflt: the write-protect faults of dirty tracking among them), to tell "ran less" from "ran
- * slower". Ticks every ~1 s. Each page holds its index and a version in its first words;
+ * slower"; and of "ran less", the time it waited for a CPU while runnable (runq_ns: preempted, from
+ * /proc/thread-self/schedstat, open only for the read) against the time it slept (frozen, or blocked in
+ * the kernel), its voluntary and involuntary context switches and the CPU it ended the tick on. Ticks every ~1 s. Each page holds its index and a version in its first words;
  * every tick checks the pages written during it.
  */
 #include "wl.h"
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sched.h>
 
 #define PAGE 4096ul
 
@@ -43,6 +46,23 @@ static long minflt(void) {
     return u.ru_minflt;
 }
 
+/* the nanoseconds this thread has waited on a run queue (runnable, another task on its CPU): schedstat's 2nd field */
+static uint64_t runq_ns(void) {
+    unsigned long long run = 0, wait = 0;
+    FILE *f = fopen("/proc/thread-self/schedstat", "r");
+    if (f == NULL) return 0;
+    if (fscanf(f, "%llu %llu", &run, &wait) != 2) wait = 0;
+    fclose(f);
+    return wait;
+}
+
+static void switches(long *voluntary, long *involuntary) {
+    struct rusage u;
+    getrusage(RUSAGE_THREAD, &u);
+    *voluntary = u.ru_nvcsw;
+    *involuntary = u.ru_nivcsw;
+}
+
 int main(int argc, char **argv) {
     setvbuf(stdout, stdout_buf, _IOFBF, sizeof stdout_buf);
     if (argc < 3) wl_fail("usage: dirtyrate01 MIB RATE");
@@ -60,7 +80,9 @@ int main(int argc, char **argv) {
     uint64_t seed = 7;
     for (;;) {
         uint64_t writes = 0, start = now_ns(), cpu = clock_ns(CLOCK_THREAD_CPUTIME_ID);
-        long faults = minflt();
+        long faults = minflt(), vcsw, ivcsw, vcsw1, ivcsw1;
+        uint64_t runq = runq_ns();
+        switches(&vcsw, &ivcsw);
         if (rate > 0) {
             /* RATE pages over the second, in 20 bursts */
             for (int b = 0; b < 20; b++) {
@@ -96,10 +118,12 @@ int main(int argc, char **argv) {
             }
         }
         if (sink == 1) putchar(' '); /* keeps the reads */
+        switches(&vcsw1, &ivcsw1);
         pthread_mutex_lock(&wl_out_lock);
-        printf("tick %llu ok pid=%d writes=%llu ns=%llu cpu_ns=%llu minflt=%ld\n", (unsigned long long)++wl_tick_count,
-               getpid(), (unsigned long long)writes, (unsigned long long)(now_ns() - start),
-               (unsigned long long)(clock_ns(CLOCK_THREAD_CPUTIME_ID) - cpu), minflt() - faults);
+        printf("tick %llu ok pid=%d writes=%llu ns=%llu cpu_ns=%llu minflt=%ld runq_ns=%llu vcsw=%ld ivcsw=%ld cpu=%d\n",
+               (unsigned long long)++wl_tick_count, getpid(), (unsigned long long)writes,
+               (unsigned long long)(now_ns() - start), (unsigned long long)(clock_ns(CLOCK_THREAD_CPUTIME_ID) - cpu),
+               minflt() - faults, (unsigned long long)(runq_ns() - runq), vcsw1 - vcsw, ivcsw1 - ivcsw, sched_getcpu());
         fflush(stdout);
         pthread_mutex_unlock(&wl_out_lock);
     }

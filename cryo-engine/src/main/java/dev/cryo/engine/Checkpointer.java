@@ -141,12 +141,15 @@ public final class Checkpointer {
         // every process of the tree as it is now; one forked since gets its buffer during the freeze. An
         // incremental checkpoint copies little, into a buffer mapped when it knows how much. A checkpoint
         // that kills the tree copies nothing out: its pages stream from the stopped processes into the store
+        // (as background work: the application runs meanwhile, and faulting in a buffer of its size takes CPU)
         Map<Integer, NativeBuffer> prepared = new LinkedHashMap<>();
-        for (int p : options.leaveRunning() ? before : List.<Integer>of()) {
-            try {
-                prepared.put(p, tracking.prepare(p));
-            } catch (IOException | RuntimeException gone) {
-                // exited meanwhile, or a zombie (no memory): its buffer, if any, is mapped when needed
+        try (BackgroundPriority preparing = options.leaveRunning() ? BackgroundPriority.enter() : null) {
+            for (int p : options.leaveRunning() ? before : List.<Integer>of()) {
+                try {
+                    prepared.put(p, tracking.prepare(p));
+                } catch (IOException | RuntimeException gone) {
+                    // exited meanwhile, or a zombie (no memory): its buffer, if any, is mapped when needed
+                }
             }
         }
         clock.lap("buffers");
