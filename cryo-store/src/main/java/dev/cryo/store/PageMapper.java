@@ -225,30 +225,16 @@ final class PageMapper {
     }
 
     /**
-     * Maps the used part of every pack, instead of a page fault per 16 pages while hashing (and reads it from
-     * disk if it is not cached): the used parts back to back are cut into one stretch per thread, so that one
-     * big pack is populated by all of them.
+     * Starts reading the used part of every pack from disk, where it is not cached, in one request each
+     * (MADV_WILLNEED). The pages are mapped by the hash check's own page faults (16 at a time, on every
+     * thread): cheaper than mapping them all first with MADV_POPULATE_READ (2.6 against 1.2 ms of CPU per
+     * 32 MiB pack, measured on kernel 6.18), which maps page by page.
      */
-    private void populate(MemorySegment[] packs, long[] from, long[] to) throws IOException {
+    private void populate(MemorySegment[] packs, long[] from, long[] to) {
         if (!POPULATE) return;
-        long total = 0;
         for (int p = 0; p < packs.length; p++) {
-            if (packs[p] != null) total += to[p] - from[p];
+            if (packs[p] != null) Populate.readAhead(packs[p].asSlice(from[p], to[p] - from[p]));
         }
-        int parts = parallel.parts();
-        long all = total;
-        parallel.run(part -> {
-            // this part's stretch [start, end) of the used bytes of all packs, in pack order
-            long start = all * part / parts & -PAGE, end = part == parts - 1 ? all : all * (part + 1) / parts & -PAGE;
-            long before = 0;
-            for (int p = 0; p < packs.length && before < end; p++) {
-                if (packs[p] == null) continue;
-                long used = to[p] - from[p];
-                long a = Math.max(start, before), b = Math.min(end, before + used);
-                if (a < b) Populate.read(packs[p].asSlice(from[p] + a - before, b - a));
-                before += used;
-            }
-        });
     }
 
     private static final boolean POPULATE = !Boolean.getBoolean("cryo.nopopulate");
