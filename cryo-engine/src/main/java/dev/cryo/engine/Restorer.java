@@ -55,6 +55,8 @@ public final class Restorer {
     private final Progress progress;
     /** Time spent putting memory in place while shaping (all processes), for CRYO_TIMINGS. */
     private long memoryNanos;
+    /** Bytes of memory placed with UFFDIO_COPY and written with process_vm_writev (all processes), for CRYO_TIMINGS. */
+    private long placedBytes, writtenBytes;
 
     public Restorer(Store store, Progress progress) {
         this.store = store;
@@ -69,6 +71,7 @@ public final class Restorer {
         long t0 = System.nanoTime();
         PhaseClock clock = new PhaseClock("restore " + ref);
         memoryNanos = 0;
+        placedBytes = writtenBytes = 0;
         Checkpoint image;
         Map<Integer, PageMap> pages = new LinkedHashMap<>();
         GhostFileRestorer ghosts = null;
@@ -117,6 +120,7 @@ public final class Restorer {
             }
             clock.lap("shape");
             clock.part("memory", memoryNanos);
+            clock.note("pages-placed=" + placedBytes / 1024 + "KiB pages-written=" + writtenBytes / 1024 + "KiB");
             clock.print();
             Restoration.ExitWaiter exit = options.detach() ? null : stub::awaitExit;
             List<String> allWarnings = sessions.stream().flatMap(s -> s.warnings().stream()).toList();
@@ -199,8 +203,10 @@ public final class Restorer {
         long temp = freeRange(s.image().vmas(), stubMaps, MemoryHandler.TEMP_SIZE, s.scratch() + 0x10000000L);
         progress.update("memory", 0, -1);
         long t0 = System.nanoTime();
-        new MemoryHandler().restore(s, stubMaps, temp);
+        MemoryHandler.PagesIn in = new MemoryHandler().restore(s, stubMaps, temp);
         memoryNanos += System.nanoTime() - t0;
+        placedBytes += in.placed();
+        writtenBytes += in.written();
         Faults.point();
         new MmHandler().restore(s);
         IdentityHandler identity = new IdentityHandler();

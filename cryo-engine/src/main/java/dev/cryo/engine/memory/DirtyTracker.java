@@ -2,10 +2,7 @@ package dev.cryo.engine.memory;
 
 import dev.cryo.engine.DumpSession;
 import dev.cryo.linux.errno.ErrnoException;
-import dev.cryo.linux.fd.RemoteFds;
 import dev.cryo.linux.mem.NativeBuffer;
-import dev.cryo.linux.syscall.SysNr;
-import dev.cryo.linux.syscall.Syscall;
 import dev.cryo.linux.uffd.PagemapScan;
 import dev.cryo.linux.uffd.Userfaultfd;
 
@@ -38,25 +35,7 @@ public final class DirtyTracker implements AutoCloseable {
      * before the process runs) and enables async write-protection on it. No area is protected yet.
      */
     public static DirtyTracker arm(DumpSession s) throws IOException {
-        long fd = s.injector(s.pid()).raw(SysNr.USERFAULTFD, Userfaultfd.CREATE_FLAGS, 0, 0, 0, 0, 0);
-        if (fd == -1 /* EPERM: vm.unprivileged_userfaultfd=0 and the process lacks CAP_SYS_PTRACE */) {
-            // async write-protection resolves faults in the kernel, so user-mode-only loses nothing
-            fd = s.injector(s.pid()).raw(SysNr.USERFAULTFD, Userfaultfd.CREATE_FLAGS | Userfaultfd.USER_MODE_ONLY,
-                    0, 0, 0, 0, 0);
-        }
-        if (Syscall.failed(fd)) throw ErrnoException.of("userfaultfd in pid " + s.pid(), (int) -fd);
-        int mine;
-        try {
-            int pidfd = RemoteFds.pidfdOpen(s.pid());
-            try {
-                mine = RemoteFds.getfd(pidfd, (int) fd);
-            } finally {
-                RemoteFds.close(pidfd);
-            }
-        } finally {
-            s.injector(s.pid()).raw(SysNr.CLOSE, fd, 0, 0, 0, 0, 0);
-        }
-        Userfaultfd u = new Userfaultfd(mine);
+        Userfaultfd u = RemoteUserfaultfd.create(s.injector(s.pid()), s.pid());
         try {
             u.enableAsyncWriteProtect();
             return new DirtyTracker(s.pid(), u, new HotChunks());

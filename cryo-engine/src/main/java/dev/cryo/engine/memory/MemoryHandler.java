@@ -6,6 +6,7 @@ import dev.cryo.engine.inject.SyscallInjector;
 import dev.cryo.engine.memfd.Memfds;
 import dev.cryo.image.mm.VmaEntry;
 import dev.cryo.image.mm.VmaKind;
+import dev.cryo.linux.errno.ErrnoException;
 import dev.cryo.linux.mem.NativeBuffer;
 import dev.cryo.linux.mem.Pagemap;
 import dev.cryo.linux.mem.ProcMem;
@@ -14,6 +15,7 @@ import dev.cryo.linux.proc.MapsEntry;
 import dev.cryo.linux.proc.SmapsParser;
 import dev.cryo.linux.proc.SmapsRollup;
 import dev.cryo.linux.syscall.SysNr;
+import dev.cryo.linux.uffd.Userfaultfd;
 import dev.cryo.store.BlobWriter;
 
 import java.io.IOException;
@@ -442,12 +444,12 @@ public final class MemoryHandler {
 
     /**
      * Replaces the stub's memory with the image's: unmaps everything of the stub but the scratch area and
-     * the vdso/vvar (which are moved to their recorded addresses), maps every area, writes the dumped pages
-     * with process_vm_writev, then sets each area's protection as recorded.
+     * the vdso/vvar (which are moved to their recorded addresses), maps every area, puts the dumped pages in
+     * (see {@link #writePages}), then sets each area's protection as recorded.
      *
      * @param temp an address range of {@link #TEMP_SIZE} free in both layouts, for moving the vdso
      */
-    public void restore(RestoreSession s, List<MapsEntry> stubMaps, long temp) throws IOException {
+    public PagesIn restore(RestoreSession s, List<MapsEntry> stubMaps, long temp) throws IOException {
         SyscallInjector inj = s.main();
         List<MapsEntry> vdso = new ArrayList<>();
         for (MapsEntry m : stubMaps) {
@@ -502,12 +504,13 @@ public final class MemoryHandler {
         } finally {
             for (long fd : openFiles.values()) inj.raw(SysNr.CLOSE, fd, 0, 0, 0, 0, 0);
         }
-        writePages(s, vmas);
+        PagesIn in = writePages(s, vmas);
         for (VmaEntry v : vmas) {
             if (v.pageRuns().length > 0 && v.prot() != (v.prot() | VmaClassifier.PROT_READ | VmaClassifier.PROT_WRITE)) {
                 inj.call("mprotect " + describe(v), SysNr.MPROTECT, v.start(), v.length(), v.prot());
             }
         }
+        return in;
     }
 
     /** Size of the temporary range {@link #restore} needs for moving the vdso. */
@@ -545,9 +548,48 @@ public final class MemoryHandler {
         }
     }
 
-    /** All dumped pages, in blob order, straight from where the store verified them (see {@link PageWrites}). */
-    private static void writePages(RestoreSession s, List<VmaEntry> vmas) throws IOException {
-        PageWrites.of(vmas, s.pages(), ZERO_PAGE_ADDRESS).writeTo(s.memory());
+    /** What a restore put into a process's memory, in bytes: placed with UFFDIO_COPY, written with process_vm_writev. */
+    public record PagesIn(long placed, long written) {}
+
+    /**
+     * CRYO_RESTORE_UFFD=0: every page written with process_vm_writev, no userfaultfd (to compare, or to work
+     * around a kernel whose userfaultfd misbehaves).
+     */
+    private static final boolean PLACE = !"0".equals(System.getenv("CRYO_RESTORE_UFFD"));
+
+    /**
+     * All dumped pages, in blob order, straight from where the store verified them (see {@link PageWrites}):
+     * those of fresh anonymous areas placed through a userfaultfd of the process when it can have one (closed
+     * again in both processes before anything else touches its memory), the rest written.
+     */
+    private static PagesIn writePages(RestoreSession s, List<VmaEntry> vmas) throws IOException {
+        PageWrites w = PageWrites.of(vmas, s.pages(), ZERO_PAGE_ADDRESS);
+        if (PLACE && w.placeable() > 0) {
+            Userfaultfd uffd = fillFd(s);
+            if (uffd != null) {
+                try (uffd) {
+                    w.place(uffd);
+                } // the last close of it: every area unregistered, so the writes below cannot meet a missing page
+            }
+        }
+        return w.write(s.memory());
+    }
+
+    /** A userfaultfd of the process, ready for filling, or null where it cannot have one (then every page is written). */
+    private static Userfaultfd fillFd(RestoreSession s) throws IOException {
+        Userfaultfd uffd;
+        try {
+            uffd = RemoteUserfaultfd.create(s.main(), s.outerPid());
+        } catch (ErrnoException e) {
+            return null; // no userfaultfd in this kernel, or not for this process (seccomp, a sysctl)
+        }
+        try {
+            uffd.enableFill();
+            return uffd;
+        } catch (ErrnoException e) {
+            uffd.close();
+            return null;
+        }
     }
 
     /** A page of zeros to write from, for zero pages that fresh memory does not give (private file mappings). */

@@ -161,6 +161,14 @@ public final class MasterIndex {
         }
     }
 
+    /** Whether global chunk {@code chunk} (any int: out of range is false) has the key (lo, hi). */
+    public boolean is(int chunk, long lo, long hi) {
+        if (chunk < 0 || chunk >= chunks) return false;
+        PackTable t = tables.get(chunkTable[chunk]);
+        int c = chunkLocal[chunk];
+        return t.keyLo[c] == lo && t.keyHi[c] == hi;
+    }
+
     public boolean contains(long lo, long hi) {
         return find(lo, hi) >= 0;
     }
