@@ -17,7 +17,8 @@ import java.util.List;
 public record Checkpoint(int formatVersion, long createdMillis, String hostname, String kernelRelease,
                          CpuEntry cpu, int rootPid, List<ProcessEntry> processes, IpcNamespaceEntry ipc) {
 
-    public static final int FORMAT_VERSION = 3;
+    /** 4: SEM_UNDO adjustments per process, the shutdown state of TCP connections (session 5). */
+    public static final int FORMAT_VERSION = 4;
 
     /** A checkpoint without an IPC namespace of its own. */
     public Checkpoint(int formatVersion, long createdMillis, String hostname, String kernelRelease, CpuEntry cpu,
