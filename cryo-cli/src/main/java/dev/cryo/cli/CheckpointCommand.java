@@ -84,6 +84,9 @@ final class CheckpointCommand implements Callable<Integer> {
         if (result.note() != null && (incr || walk)) {
             spec.commandLine().getErr().println("cryo: checkpoint " + target.getValue() + ": " + result.mode() + ": " + result.note());
         }
+        for (String warning : result.warnings()) {
+            spec.commandLine().getErr().println("cryo: checkpoint " + target.getValue() + ": warning: " + warning);
+        }
         out.print(output.json() ? Json.write(summary) + "\n" : summary.text());
         out.flush();
         return ExitCodes.OK;

@@ -264,8 +264,15 @@ public final class Checkpointer {
             Faults.point();
             tracking.keep(info.id(), options.leaveRunning());
             clock.lap("commit");
+            List<String> warnings = new ArrayList<>();
             if (!options.leaveRunning()) {
-                tcp.holdUntilRestored(info.id()); // else what a peer sends before the restore meets a reset
+                // else what a peer sends before the restore meets a reset: said, not failed for (the
+                // checkpoint is committed, and the connections come back if the peer is quiet meanwhile)
+                String notHeld = tcp.holdUntilRestored(info.id());
+                if (notHeld != null) {
+                    warnings.add("TCP connections not held until the restore (" + notHeld
+                            + "): what their peers send before it gets a reset");
+                }
                 killAll(dumping);
                 frozenNow = false;
                 clock.lap("kill");
@@ -273,7 +280,7 @@ public final class Checkpointer {
             clock.print();
             return new CheckpointResult(info.id(), processes.stream().map(ProcessEntry::pid).toList(), threadCount,
                     info.logicalBytes(), info.addedBytes(), freezeMillis, (System.nanoTime() - t0) / 1_000_000,
-                    tracking.mode(), tracking.baselineId(), tracking.note());
+                    tracking.mode(), tracking.baselineId(), tracking.note(), List.copyOf(warnings));
         } finally {
             if (background != null) background.close();
             prepared.values().forEach(NativeBuffer::close);

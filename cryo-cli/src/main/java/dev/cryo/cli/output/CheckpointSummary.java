@@ -9,15 +9,15 @@ import java.util.Locale;
  * What {@code cryo checkpoint} reports; the components are its --json contract (snake_case keys:
  * id, processes, pids, threads, bytes_logical, bytes_stored, freeze_ms, total_ms, left_running, mode
  * ("full" or "incremental"), baseline (the checkpoint an incremental one builds on), note (why a
- * requested incremental checkpoint was full)).
+ * requested incremental checkpoint was full), warnings (what it did less well than it should, without failing)).
  */
 public record CheckpointSummary(String id, int processes, List<Integer> pids, int threads, long bytesLogical,
                                 long bytesStored, long freezeMs, long totalMs, boolean leftRunning, String mode,
-                                String baseline, String note) {
+                                String baseline, String note, List<String> warnings) {
 
     public static CheckpointSummary of(CheckpointResult r, boolean leftRunning) {
         return new CheckpointSummary(r.id(), r.pids().size(), r.pids(), r.threads(), r.bytesLogical(),
-                r.bytesStored(), r.freezeMillis(), r.totalMillis(), leftRunning, r.mode(), r.baseline(), r.note());
+                r.bytesStored(), r.freezeMillis(), r.totalMillis(), leftRunning, r.mode(), r.baseline(), r.note(), r.warnings());
     }
 
     /** Human lines; the last one is the id alone (the contract scripts rely on). */
